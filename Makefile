@@ -1,0 +1,50 @@
+# Tasker — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test serve lint format bench setup clean
+
+# Django 6 needs Python >= 3.12; pyenv and uv pick it from .python-version.
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Tasker needs Python 3.12 or newer (found " + sys.version.split()[0] + "). Install it, e.g. `pyenv install 3.12`, then run make again.")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+.env:
+	@echo "Writing a local .env for development (git-ignored)."
+	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+
+run: $(STAMP) .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Production-like: DEBUG off, static files from WhiteNoise, gunicorn.
+serve: export DEBUG = false
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: $(STAMP) .env
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(BIN)/gunicorn tasker.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles test_db*.sqlite3*

@@ -1,0 +1,27 @@
+from django.contrib.auth.backends import ModelBackend
+
+from .models import User
+
+
+class EmailOrUsernameBackend(ModelBackend):
+    """Authenticate by username, or by email ignoring case.
+
+    A username match wins, so nobody can shadow an account by choosing its email as a
+    username. Inactive (suspended) users are refused here and, through `get_user`, are
+    signed out on their next request.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        user = (
+            User.objects.filter(username=username).first()
+            or User.objects.filter(email__iexact=username).first()
+        )
+        if user is None:
+            # Hash anyway so an unknown login takes as long as a wrong password.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,67 @@
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        CUSTOMER = "customer", "Customer — I post tasks"
+        TASKER = "tasker", "Tasker — I do tasks"
+        BOTH = "both", "Both"
+
+    email = models.EmailField("email address")
+    display_name = models.CharField(max_length=80, blank=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.CUSTOMER)
+    bio = models.TextField(max_length=2000, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    skills = models.CharField(
+        max_length=300, blank=True, help_text="Comma-separated, e.g. painting, flat-pack, IKEA"
+    )
+    hourly_rate = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("10000"))],
+        help_text="In pounds; shown to customers on your profile (taskers only).",
+    )
+    email_muted_kinds = models.JSONField(
+        default=list, blank=True, help_text="Notification kinds this user gets no email for."
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(hourly_rate__isnull=True) | models.Q(hourly_rate__gt=0),
+                name="accounts_user_hourly_rate_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", args=[self.username])
+
+    @property
+    def name(self) -> str:
+        """Return the name shown to other users."""
+        return self.display_name or self.username
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role in (self.Role.CUSTOMER, self.Role.BOTH)
+
+    @property
+    def is_tasker(self) -> bool:
+        return self.role in (self.Role.TASKER, self.Role.BOTH)
+
+    def skill_list(self) -> list[str]:
+        return [s.strip() for s in self.skills.split(",") if s.strip()]

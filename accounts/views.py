@@ -1,0 +1,92 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.views.generic import CreateView, DetailView, UpdateView
+
+from marketplace.models import Review
+from marketplace.selectors import user_with_reputation
+
+from .forms import LoginForm, ProfileForm, SignupForm
+from .models import User
+
+
+class SignupView(CreateView):
+    form_class = SignupForm
+    template_name = "accounts/signup.html"
+    success_url = reverse_lazy("marketplace:dashboard")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("marketplace:dashboard")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        login(self.request, self.object, backend="accounts.backends.EmailOrUsernameBackend")
+        messages.success(self.request, f"Welcome to Tasker, {self.object.name}! You are signed in.")
+        return response
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        messages.success(self.request, f"Signed in as {form.get_user().name}.")
+        return super().form_valid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You have been signed out.")
+        return response
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    success_url = reverse_lazy("accounts:profile_edit")
+    success_message = "Your password was changed. Your other sessions have been signed out."
+
+
+class PasswordResetView(SuccessMessageMixin, auth_views.PasswordResetView):
+    success_url = reverse_lazy("accounts:password_reset_done")
+    email_template_name = "registration/password_reset_email.txt"
+    success_message = "If an account uses that email, a reset link is on its way."
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = True
+    post_reset_login_backend = "accounts.backends.EmailOrUsernameBackend"
+
+
+class ProfileEditView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "accounts/profile_form.html"
+    success_url = reverse_lazy("accounts:profile_edit")
+    success_message = "Your profile was saved."
+
+    def get_object(self, queryset=None) -> User:
+        return self.request.user
+
+
+class ProfileView(DetailView):
+    template_name = "accounts/profile.html"
+    context_object_name = "profile"
+
+    def get_object(self, queryset=None) -> User:
+        return get_object_or_404(user_with_reputation(self.kwargs["username"]))
+
+    def get_context_data(self, **kwargs):
+        reviews = (
+            Review.objects.visible()
+            .filter(subject=self.object)
+            .select_related("author", "agreement")
+        )
+        page = Paginator(reviews, 10).get_page(self.request.GET.get("page"))
+        return super().get_context_data(reviews=page, page_obj=page, **kwargs)

@@ -1,0 +1,175 @@
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Agreement, Bid, Category, Review, Task
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = (
+            "title",
+            "description",
+            "category",
+            "budget",
+            "city",
+            "postcode",
+            "is_remote",
+            "due_date",
+        )
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "due_date": DateInput(),
+            "budget": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+        }
+        help_texts = {
+            "description": "What needs doing, where, and anything a tasker should bring or know.",
+            "budget": "In pounds, what you expect to pay in total.",
+            "city": "Where the task is. Leave blank only if it can be done remotely.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].empty_label = "Choose a category"
+
+    def clean_title(self) -> str:
+        title = " ".join(self.cleaned_data["title"].split())
+        if len(title) < 5:
+            raise forms.ValidationError(
+                "Give the task a title of at least 5 characters.", code="short"
+            )
+        return title
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"].strip()
+        if len(description) < 20:
+            raise forms.ValidationError(
+                "Describe the task in at least 20 characters so taskers can price it.",
+                code="short",
+            )
+        return description
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("The due date cannot be in the past.", code="past")
+        return due
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("is_remote") and not (data.get("city") or "").strip():
+            self.add_error(
+                "city",
+                forms.ValidationError("Say where the task is, or tick “remote”.", code="place"),
+            )
+        return data
+
+
+class BidForm(forms.ModelForm):
+    class Meta:
+        model = Bid
+        fields = ("amount", "message", "estimated_hours")
+        widgets = {
+            "message": forms.Textarea(attrs={"rows": 4}),
+            "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+        }
+        labels = {"amount": "Your price (£)", "estimated_hours": "Estimated hours (optional)"}
+        help_texts = {"message": "Why you? Experience, availability, what is included."}
+
+    def clean_message(self) -> str:
+        message = self.cleaned_data["message"].strip()
+        if len(message) < 15 or len(message.split()) < 3:
+            raise forms.ValidationError(
+                "Write at least a sentence to the customer about your bid.", code="short"
+            )
+        return message
+
+
+class AgreementCancelForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Agreement._meta.get_field("cancellation_reason").max_length,
+        help_text="The other party sees this reason.",
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise forms.ValidationError("Please explain in at least 10 characters.", code="short")
+        return reason
+
+
+class ReviewForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        choices=[(n, f"{n} ★") for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Review
+        fields = ("rating", "comment")
+        widgets = {"comment": forms.Textarea(attrs={"rows": 4})}
+
+
+class TaskFilterForm(forms.Form):
+    SORTS = {
+        "newest": ("-created_at", "-id"),
+        "budget_desc": ("-budget", "-id"),
+        "budget_asc": ("budget", "id"),
+        "due": ("due_date", "id"),
+    }
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All categories",
+    )
+    city = forms.CharField(required=False, max_length=80)
+    budget_min = forms.DecimalField(
+        label="Budget from (£)", required=False, min_value=0, max_digits=9, decimal_places=2
+    )
+    budget_max = forms.DecimalField(
+        label="Budget to (£)", required=False, min_value=0, max_digits=9, decimal_places=2
+    )
+    remote = forms.BooleanField(label="Remote only", required=False)
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("newest", "Newest"),
+            ("budget_desc", "Budget: high to low"),
+            ("budget_asc", "Budget: low to high"),
+            ("due", "Due soonest"),
+        ],
+    )
+
+    def filter(self, tasks):
+        """Return `tasks` narrowed and ordered by the valid filters."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if q := (data.get("q") or "").strip():
+            for word in q.split()[:5]:
+                tasks = tasks.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        if data.get("category"):
+            tasks = tasks.filter(category=data["category"])
+        if city := (data.get("city") or "").strip():
+            tasks = tasks.filter(city__iexact=city)
+        if data.get("budget_min") is not None:
+            tasks = tasks.filter(budget__gte=data["budget_min"])
+        if data.get("budget_max") is not None:
+            tasks = tasks.filter(budget__lte=data["budget_max"])
+        if data.get("remote"):
+            tasks = tasks.filter(is_remote=True)
+        return tasks.order_by(*self.SORTS.get(data.get("sort") or "newest"))
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("budget_min"), data.get("budget_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("budget_max", "The upper budget must be at least the lower one.")
+        return data

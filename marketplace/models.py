@@ -1,0 +1,577 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .states import Party, StatefulModel, transition
+
+MAX_AMOUNT = Decimal("100000")
+REVIEW_BLIND_DAYS = 14
+amount_validators = [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)]
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Moderated(models.Model):
+    """Content a moderator can hide; its author still sees it, with the reason."""
+
+    is_hidden = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Task.Status.OPEN)
+
+    def public(self):
+        """Tasks anyone may see: not hidden by a moderator, owner not suspended."""
+        return self.filter(is_hidden=False, customer__is_active=True)
+
+    def visible_to(self, user):
+        """Public tasks, plus the user's own (even hidden ones) and staff see all."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(is_hidden=False, customer__is_active=True) | Q(customer=user))
+        return self.public()
+
+    def with_card_data(self):
+        return self.select_related("category", "customer").annotate(
+            bid_count=models.Count("bids", filter=Q(bids__status__in=Bid.LIVE_STATUSES))
+        )
+
+
+class Task(StatefulModel, Moderated):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ASSIGNED = "assigned", "Assigned"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+
+    BIDDER = "bidder"  # a party: any tasker who is not the task's customer
+    TRANSITIONS = {
+        "edit": transition(Status.OPEN, None, Party.CUSTOMER, "Edit this task"),
+        "bid": transition(Status.OPEN, None, BIDDER, "Bid on this task"),
+        "accept": transition(Status.OPEN, Status.ASSIGNED, Party.CUSTOMER, "Accept a bid"),
+        "cancel": transition(Status.OPEN, Status.CANCELLED, Party.CUSTOMER, "Cancel this task"),
+        "expire": transition(Status.OPEN, Status.EXPIRED, Party.SYSTEM, "Expire this task"),
+        "complete": transition(Status.ASSIGNED, Status.COMPLETED, Party.SYSTEM, "Complete"),
+        "cancel_assigned": transition(
+            Status.ASSIGNED, Status.CANCELLED, Party.SYSTEM, "Cancel the agreement"
+        ),
+        "repost": transition(
+            [Status.CANCELLED, Status.EXPIRED], None, Party.CUSTOMER, "Repost this task"
+        ),
+    }
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks"
+    )
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=5000)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tasks")
+    budget = models.DecimalField(
+        max_digits=9, decimal_places=2, validators=amount_validators, help_text="In pounds."
+    )
+    city = models.CharField(max_length=80, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    is_remote = models.BooleanField("can be done remotely", default=False)
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reposted_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reposts"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gt=0), name="task_budget_positive"),
+            models.CheckConstraint(
+                condition=Q(is_remote=True) | ~Q(city=""), name="task_has_place_or_remote"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="task_status_created"),
+            models.Index(fields=["status", "category", "-created_at"], name="task_status_cat"),
+            models.Index(fields=["status", "budget"], name="task_status_budget"),
+            models.Index(fields=["status", "due_date"], name="task_status_due"),
+            models.Index(fields=["status", "city"], name="task_status_city"),
+            models.Index(fields=["customer", "status"], name="task_customer_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:task_detail", args=[self.pk])
+
+    def parties(self, user) -> set[str]:
+        if not user.is_authenticated or not user.is_active:
+            return set()
+        if user.pk == self.customer_id:
+            return {Party.CUSTOMER}
+        return {self.BIDDER} if user.is_tasker else set()
+
+    @property
+    def place(self) -> str:
+        if self.is_remote:
+            return f"{self.city} or remote" if self.city else "Remote"
+        return f"{self.city} {self.postcode}".strip()
+
+
+class Bid(StatefulModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Not chosen"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    LIVE_STATUSES = [Status.PENDING, Status.ACCEPTED]
+    TRANSITIONS = {
+        "edit": transition(Status.PENDING, None, Party.TASKER, "Edit this bid"),
+        "withdraw": transition(Status.PENDING, Status.WITHDRAWN, Party.TASKER, "Withdraw this bid"),
+        "accept": transition(Status.PENDING, Status.ACCEPTED, Party.CUSTOMER, "Accept this bid"),
+        "reject": transition(Status.PENDING, Status.REJECTED, Party.SYSTEM, "Reject this bid"),
+    }
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="bids")
+    tasker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bids"
+    )
+    amount = models.DecimalField(
+        max_digits=9, decimal_places=2, validators=amount_validators, help_text="In pounds."
+    )
+    message = models.TextField(max_length=2000)
+    estimated_hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1000"))],
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["amount", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bid_amount_positive"),
+            models.UniqueConstraint(
+                fields=["task", "tasker"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="bid_one_live_per_tasker_per_task",
+                violation_error_message="You already have a live bid on this task.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["task", "status"], name="bid_task_status"),
+            models.Index(fields=["tasker", "status"], name="bid_tasker_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} on {self.task}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.task.get_absolute_url()}#bid-{self.pk}"
+
+    def parties(self, user) -> set[str]:
+        roles = set()
+        if user.is_authenticated and user.is_active:
+            if user.pk == self.tasker_id:
+                roles.add(Party.TASKER)
+            if user.pk == self.task.customer_id:
+                roles.add(Party.CUSTOMER)
+        return roles
+
+    def refusal(self, action: str, user) -> str | None:
+        # A bid can only change while its task is open.
+        if self.task.status != Task.Status.OPEN and action != "reject":
+            return "This task is no longer open, so its bids cannot change."
+        return super().refusal(action, user)
+
+
+class BidRevision(models.Model):
+    """A bid's terms before one edit, so every revision stays on record."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="revisions")
+    old_amount = models.DecimalField(max_digits=9, decimal_places=2)
+    new_amount = models.DecimalField(max_digits=9, decimal_places=2)
+    old_message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"revised from £{self.old_amount} to £{self.new_amount}"
+
+
+class Agreement(StatefulModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "In progress"
+        DELIVERED = "delivered", "Delivered"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    PARTIES = [Party.CUSTOMER, Party.TASKER]
+    TRANSITIONS = {
+        "deliver": transition(Status.ACTIVE, Status.DELIVERED, Party.TASKER, "Mark as delivered"),
+        "confirm": transition(
+            Status.DELIVERED, Status.COMPLETED, Party.CUSTOMER, "Confirm completion"
+        ),
+        "cancel": transition(
+            [Status.ACTIVE, Status.DELIVERED], Status.CANCELLED, PARTIES, "Cancel the agreement"
+        ),
+        "review": transition(Status.COMPLETED, None, PARTIES, "Review"),
+    }
+
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="agreement")
+    bid = models.OneToOneField(Bid, on_delete=models.CASCADE, related_name="agreement")
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreements_as_customer"
+    )
+    tasker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreements_as_tasker"
+    )
+    # The terms as agreed: later edits of the task do not change them.
+    title = models.CharField(max_length=120)
+    description = models.TextField()
+    price = models.DecimalField(max_digits=9, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancellation_reason = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="agreement_price_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "status"], name="agreement_customer_status"),
+            models.Index(fields=["tasker", "status"], name="agreement_tasker_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (£{self.price})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:agreement_detail", args=[self.pk])
+
+    def parties(self, user) -> set[str]:
+        roles = set()
+        if user.is_authenticated and user.is_active:
+            if user.pk == self.customer_id:
+                roles.add(Party.CUSTOMER)
+            if user.pk == self.tasker_id:
+                roles.add(Party.TASKER)
+        return roles
+
+    def refusal(self, action: str, user) -> str | None:
+        reason = super().refusal(action, user)
+        if reason or action != "review":
+            return reason
+        if timezone.now() > self.reviews_open_until:
+            return f"Reviews can only be written within {REVIEW_BLIND_DAYS} days of completion."
+        if any(review.author_id == user.pk for review in self.reviews.all()):
+            return "You have already reviewed this agreement."
+        return None
+
+    def counterpart(self, user):
+        return self.tasker if user.pk == self.customer_id else self.customer
+
+    @property
+    def reviews_open_until(self):
+        return self.completed_at + timedelta(days=REVIEW_BLIND_DAYS) if self.completed_at else None
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible(self):
+        """Reviews shown to everyone: both sides reviewed, or the blind period is over."""
+        cutoff = timezone.now() - timedelta(days=REVIEW_BLIND_DAYS)
+        return self.filter(is_hidden=False).filter(
+            Q(published_at__isnull=False) | Q(agreement__completed_at__lte=cutoff)
+        )
+
+
+class Review(Moderated):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_written"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set on both reviews once the second one is written.
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "author"],
+                name="review_one_per_author_per_agreement",
+                violation_error_message="You have already reviewed this agreement.",
+            ),
+        ]
+        indexes = [models.Index(fields=["subject", "-created_at"], name="review_subject_created")]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ by {self.author} for {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.subject.get_absolute_url()}#review-{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        """The instance form of `ReviewQuerySet.visible` (less the moderation flag)."""
+        agreement = self.agreement
+        return self.published_at is not None or timezone.now() > agreement.reviews_open_until
+
+    def visible_to(self, user) -> bool:
+        if user.is_authenticated and (user.is_staff or user.pk == self.author_id):
+            return True
+        return self.is_published and not self.is_hidden
+
+
+class TaskEvent(models.Model):
+    class Kind(models.TextChoices):
+        POSTED = "posted", "Task posted"
+        EDITED = "edited", "Task edited"
+        REPOSTED = "reposted", "Task reposted"
+        BID_PLACED = "bid_placed", "Bid placed"
+        BID_EDITED = "bid_edited", "Bid revised"
+        BID_WITHDRAWN = "bid_withdrawn", "Bid withdrawn"
+        BID_ACCEPTED = "bid_accepted", "Bid accepted"
+        CANCELLED = "cancelled", "Task cancelled"
+        EXPIRED = "expired", "Task expired"
+        DELIVERED = "delivered", "Marked as delivered"
+        COMPLETED = "completed", "Completion confirmed"
+        AGREEMENT_CANCELLED = "agreement_cancelled", "Agreement cancelled"
+        REVIEWED = "reviewed", "Review written"
+        HIDDEN = "hidden", "Hidden by a moderator"
+        UNHIDDEN = "unhidden", "Shown again by a moderator"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system acted (e.g. expiry).",
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    note = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["task", "created_at"], name="event_task_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.task_id}"
+
+
+class Conversation(models.Model):
+    """Two people talking, optionally about one task. `user_a` has the lower id."""
+
+    user_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="conversations"
+    )
+    a_read_at = models.DateTimeField(null=True, blank=True)
+    b_read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user_a__lt=models.F("user_b")), name="conversation_users_ordered"
+            ),
+            models.UniqueConstraint(
+                fields=["user_a", "user_b", "task"],
+                name="conversation_one_per_pair_and_task",
+            ),
+            models.UniqueConstraint(
+                fields=["user_a", "user_b"],
+                condition=Q(task__isnull=True),
+                name="conversation_one_per_pair_without_task",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user_a", "-last_message_at"], name="conversation_a_last"),
+            models.Index(fields=["user_b", "-last_message_at"], name="conversation_b_last"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:conversation_detail", args=[self.pk])
+
+    def other(self, user):
+        return self.user_b if user.pk == self.user_a_id else self.user_a
+
+
+class Message(Moderated):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages_sent"
+    )
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "created_at"], name="message_conv_created")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.conversation.get_absolute_url()}#message-{self.pk}"
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        BID_PLACED = "bid_placed", "A new bid on my task"
+        BID_CHANGED = "bid_changed", "A bid on my task edited or withdrawn"
+        BID_ACCEPTED = "bid_accepted", "My bid accepted"
+        BID_REJECTED = "bid_rejected", "My bid not chosen"
+        TASK_CHANGED = "task_changed", "A task I bid on edited, cancelled or expired"
+        AGREEMENT_DELIVERED = "agreement_delivered", "Work marked as delivered"
+        AGREEMENT_COMPLETED = "agreement_completed", "Agreement completed"
+        AGREEMENT_CANCELLED = "agreement_cancelled", "Agreement cancelled"
+        REVIEW_PUBLISHED = "review_published", "A review of me published"
+        MESSAGE = "message", "A new message"
+        MODERATION = "moderation", "Moderation of my content"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    is_read = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "is_read", "-created_at"], name="notification_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+class Report(models.Model):
+    class Kind(models.TextChoices):
+        TASK = "task", "Task"
+        BID = "bid", "Bid"
+        REVIEW = "review", "Review"
+        MESSAGE = "message", "Message"
+        USER = "user", "User"
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or harassing"
+        FRAUD = "fraud", "Scam or fraud"
+        INAPPROPRIATE = "inappropriate", "Inappropriate content"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    details = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolution_note = models.TextField(max_length=2000, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "kind", "object_id"],
+                condition=Q(status="open"),
+                name="report_one_open_per_reporter_and_object",
+                violation_error_message="You have already reported this; a moderator will look.",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="report_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.object_id}: {self.get_reason_display()}"

@@ -1,0 +1,344 @@
+"""Every state-changing business action: one function each, one transaction each.
+
+Services re-read what they change inside the transaction (locking the task row on
+PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), check the transition
+table, write a TaskEvent and notify whoever is concerned.
+"""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Agreement, Bid, BidRevision, Review, Task, TaskEvent
+from .models import Notification as N
+from .notifications import notify
+from .states import DomainError
+
+Kind = TaskEvent.Kind
+
+
+def _event(task: Task, actor: User | None, kind: str, old: str = "", note: str = "") -> None:
+    new = task.status if old else ""
+    TaskEvent.objects.create(
+        task=task, actor=actor, kind=kind, from_status=old, to_status=new, note=note[:1000]
+    )
+
+
+def _locked_task(pk: int) -> Task:
+    return Task.objects.select_for_update().select_related("customer").get(pk=pk)
+
+
+def _pending_bidders(task: Task) -> list[User]:
+    return [
+        bid.tasker for bid in task.bids.filter(status=Bid.Status.PENDING).select_related("tasker")
+    ]
+
+
+def _reject_pending_bids(task: Task) -> list[User]:
+    """Reject every pending bid of the task; return their taskers."""
+    taskers = _pending_bidders(task)
+    task.bids.filter(status=Bid.Status.PENDING).update(
+        status=Bid.Status.REJECTED, updated_at=timezone.now()
+    )
+    return taskers
+
+
+# --- Tasks ---
+
+
+@transaction.atomic
+def task_post(*, task: Task, by: User) -> Task:
+    """Publish a new task (filled in by a form) for `by`."""
+    if not (by.is_active and by.is_customer):
+        raise DomainError("Only customers can post tasks. Switch your role in your profile.")
+    if task.reposted_from_id and not task.reposted_from.can("repost", by):
+        raise DomainError("Only the customer of a cancelled or expired task can repost it.")
+    task.customer = by
+    task.status = Task.Status.OPEN
+    task.save()
+    if task.reposted_from_id:
+        _event(task, by, Kind.REPOSTED, note=f"Reposted from task #{task.reposted_from_id}.")
+    else:
+        _event(task, by, Kind.POSTED)
+    return task
+
+
+@transaction.atomic
+def task_edit(*, task: Task, by: User, changed: list[str]) -> Task:
+    """Save the edits of an open task and tell its bidders what changed."""
+    _locked_task(task.pk).require("edit", by)
+    task.save()
+    what = ", ".join(changed) or "nothing"
+    _event(task, by, Kind.EDITED, note=f"Changed: {what}.")
+    notify(
+        recipients=_pending_bidders(task),
+        kind=N.Kind.TASK_CHANGED,
+        text=f"“{task.title}”, which you bid on, was edited ({what}). Check your bid still fits.",
+        url=task.get_absolute_url(),
+    )
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, task: Task, by: User) -> Task:
+    """Cancel an open task; its pending bids are rejected."""
+    task = _locked_task(task.pk)
+    old = task.move("cancel", by)
+    bidders = _reject_pending_bids(task)
+    _event(task, by, Kind.CANCELLED, old)
+    notify(
+        recipients=bidders,
+        kind=N.Kind.TASK_CHANGED,
+        text=f"“{task.title}”, which you bid on, was cancelled by the customer.",
+        url=task.get_absolute_url(),
+    )
+    return task
+
+
+@transaction.atomic
+def task_expire(*, task: Task) -> Task:
+    """Expire an open task (the system acts); its pending bids are rejected."""
+    task = _locked_task(task.pk)
+    old = task.move("expire", None)
+    bidders = _reject_pending_bids(task)
+    _event(task, None, Kind.EXPIRED, old)
+    notify(
+        recipients=[task.customer],
+        kind=N.Kind.TASK_CHANGED,
+        text=f"“{task.title}” expired without an accepted bid. You can repost it.",
+        url=task.get_absolute_url(),
+    )
+    notify(
+        recipients=bidders,
+        kind=N.Kind.TASK_CHANGED,
+        text=f"“{task.title}”, which you bid on, expired.",
+        url=task.get_absolute_url(),
+    )
+    return task
+
+
+# --- Bids ---
+
+
+@transaction.atomic
+def bid_place(
+    *, task: Task, by: User, amount: Decimal, message: str, estimated_hours: Decimal | None
+) -> Bid:
+    """Place `by`'s bid on an open task that is not theirs."""
+    task = _locked_task(task.pk)
+    if by.pk == task.customer_id:
+        raise DomainError("You cannot bid on your own task.")
+    if not by.is_tasker:
+        raise DomainError(
+            "Only taskers can bid. Switch your role to tasker or both in your profile."
+        )
+    task.require("bid", by)
+    if task.bids.filter(tasker=by, status__in=Bid.LIVE_STATUSES).exists():
+        raise DomainError("You already have a bid on this task. Edit it instead.")
+    try:
+        with transaction.atomic():
+            bid = Bid.objects.create(
+                task=task,
+                tasker=by,
+                amount=amount,
+                message=message,
+                estimated_hours=estimated_hours,
+            )
+    except IntegrityError as error:
+        raise DomainError("You already have a bid on this task. Edit it instead.") from error
+    _event(task, by, Kind.BID_PLACED)
+    notify(
+        recipients=[task.customer],
+        kind=N.Kind.BID_PLACED,
+        text=f"{by.name} bid £{amount} on “{task.title}”.",
+        url=task.get_absolute_url(),
+    )
+    return bid
+
+
+@transaction.atomic
+def bid_edit(
+    *, bid: Bid, by: User, amount: Decimal, message: str, estimated_hours: Decimal | None
+) -> Bid:
+    """Revise a pending bid, keeping its previous terms on record."""
+    task = _locked_task(bid.task_id)
+    current = Bid.objects.get(pk=bid.pk)
+    current.task = task
+    current.require("edit", by)
+    BidRevision.objects.create(
+        bid=current, old_amount=current.amount, new_amount=amount, old_message=current.message
+    )
+    current.amount, current.message, current.estimated_hours = amount, message, estimated_hours
+    current.save(update_fields=["amount", "message", "estimated_hours", "updated_at"])
+    _event(task, by, Kind.BID_EDITED)
+    notify(
+        recipients=[task.customer],
+        kind=N.Kind.BID_CHANGED,
+        text=f"{by.name} revised their bid on “{task.title}” to £{amount}.",
+        url=task.get_absolute_url(),
+    )
+    return current
+
+
+@transaction.atomic
+def bid_withdraw(*, bid: Bid, by: User) -> Bid:
+    """Withdraw a pending bid."""
+    task = _locked_task(bid.task_id)
+    bid = Bid.objects.get(pk=bid.pk)
+    bid.task = task
+    bid.move("withdraw", by)
+    _event(task, by, Kind.BID_WITHDRAWN)
+    notify(
+        recipients=[task.customer],
+        kind=N.Kind.BID_CHANGED,
+        text=f"{by.name} withdrew their bid on “{task.title}”.",
+        url=task.get_absolute_url(),
+    )
+    return bid
+
+
+@transaction.atomic
+def bid_accept(*, bid: Bid, by: User) -> Agreement:
+    """Accept a bid: the task is assigned, the other bids rejected, an agreement made.
+
+    The task moves first, with a conditional update: of simultaneous accepts only one
+    changes the row, and the others stop there with a clear message. Taking the task row
+    first also orders the locks (task, then bids), so PostgreSQL cannot deadlock.
+    """
+    bid = Bid.objects.select_related("task", "task__customer", "tasker").get(pk=bid.pk)
+    task = bid.task
+    bid_rule = bid.require("accept", by)
+    task_rule = task.require("accept", by)
+    try:
+        old = task.apply(task_rule)
+    except DomainError as error:
+        raise DomainError("Another bid was accepted on this task a moment ago.") from error
+    bid.apply(bid_rule)
+    rejected = _reject_pending_bids(task)
+    agreement = Agreement.objects.create(
+        task=task,
+        bid=bid,
+        customer=task.customer,
+        tasker=bid.tasker,
+        title=task.title,
+        description=task.description,
+        price=bid.amount,
+    )
+    _event(task, by, Kind.BID_ACCEPTED, old, note=f"{bid.tasker.name}'s bid accepted.")
+    notify(
+        recipients=[bid.tasker],
+        kind=N.Kind.BID_ACCEPTED,
+        text=f"Your bid of £{bid.amount} on “{task.title}” was accepted. Time to get to work!",
+        url=agreement.get_absolute_url(),
+    )
+    notify(
+        recipients=rejected,
+        kind=N.Kind.BID_REJECTED,
+        text=f"Another tasker was chosen for “{task.title}”. Thanks for bidding.",
+        url=task.get_absolute_url(),
+    )
+    return agreement
+
+
+# --- Agreements ---
+
+
+def _locked_agreement(pk: int) -> Agreement:
+    return (
+        Agreement.objects.select_for_update()
+        .select_related("task", "customer", "tasker")
+        .get(pk=pk)
+    )
+
+
+@transaction.atomic
+def agreement_deliver(*, agreement: Agreement, by: User) -> Agreement:
+    """The tasker says the work is done."""
+    agreement = _locked_agreement(agreement.pk)
+    agreement.move("deliver", by, delivered_at=timezone.now())
+    _event(agreement.task, by, Kind.DELIVERED)
+    notify(
+        recipients=[agreement.customer],
+        kind=N.Kind.AGREEMENT_DELIVERED,
+        text=f"{by.name} marked “{agreement.title}” as delivered. Please confirm completion.",
+        url=agreement.get_absolute_url(),
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_confirm(*, agreement: Agreement, by: User) -> Agreement:
+    """The customer confirms the delivered work; agreement and task complete."""
+    agreement = _locked_agreement(agreement.pk)
+    agreement.move("confirm", by, completed_at=timezone.now())
+    old = agreement.task.move("complete", None)
+    _event(agreement.task, by, Kind.COMPLETED, old)
+    notify(
+        recipients=[agreement.tasker],
+        kind=N.Kind.AGREEMENT_COMPLETED,
+        text=f"{by.name} confirmed “{agreement.title}” is complete. You can now review each other.",
+        url=agreement.get_absolute_url(),
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_cancel(*, agreement: Agreement, by: User, reason: str) -> Agreement:
+    """Either party cancels, with a reason; the task is cancelled too."""
+    if not reason.strip():
+        raise DomainError("Please say why you are cancelling.")
+    agreement = _locked_agreement(agreement.pk)
+    agreement.move(
+        "cancel", by, cancelled_at=timezone.now(), cancelled_by=by, cancellation_reason=reason
+    )
+    old = agreement.task.move("cancel_assigned", None)
+    _event(agreement.task, by, Kind.AGREEMENT_CANCELLED, old, note=reason)
+    notify(
+        recipients=[agreement.counterpart(by)],
+        kind=N.Kind.AGREEMENT_CANCELLED,
+        text=f"{by.name} cancelled the agreement for “{agreement.title}”: {reason}",
+        url=agreement.get_absolute_url(),
+    )
+    return agreement
+
+
+# --- Reviews ---
+
+
+@transaction.atomic
+def review_create(*, agreement: Agreement, by: User, rating: int, comment: str) -> Review:
+    """Review the other party of a completed agreement, once.
+
+    The review stays hidden until the other side has reviewed too (then both are
+    published together) or the blind period ends, so nobody reviews in retaliation.
+    """
+    agreement = _locked_agreement(agreement.pk)
+    agreement.require("review", by)
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                agreement=agreement,
+                author=by,
+                subject=agreement.counterpart(by),
+                rating=rating,
+                comment=comment,
+            )
+    except IntegrityError as error:
+        raise DomainError("You have already reviewed this agreement.") from error
+    _event(agreement.task, by, Kind.REVIEWED, note=f"{by.name} reviewed {review.subject.name}.")
+    reviews = list(agreement.reviews.select_related("author", "subject"))
+    if len(reviews) == 2:
+        now = timezone.now()
+        agreement.reviews.update(published_at=now)
+        for published in reviews:
+            notify(
+                recipients=[published.subject],
+                kind=N.Kind.REVIEW_PUBLISHED,
+                text=f"{published.author.name} reviewed you for “{agreement.title}”: "
+                f"{published.rating}★.",
+                url=published.subject.get_absolute_url(),
+            )
+    return review

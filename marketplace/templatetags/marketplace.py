@@ -1,0 +1,25 @@
+from django import template
+
+from marketplace.selectors import completion_rate as rate
+
+register = template.Library()
+
+
+@register.filter
+def completion_rate(obj) -> int | None:
+    """Completion rate of an object annotated by `selectors.reputation`."""
+    return rate(obj.completed_count, obj.cancelled_count)
+
+
+@register.filter
+def stars(rating) -> str:
+    """A rating as text such as "4.5 / 5", or "no ratings yet"."""
+    return f"{rating:.1f} / 5" if rating is not None else "no ratings yet"
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number, param="page") -> str:
+    """The current URL's query string with only the page number changed."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from . import views
+
+app_name = "marketplace"
+
+urlpatterns = [
+    path("tasks/", views.TaskListView.as_view(), name="task_list"),
+    path("tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
+    path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.TaskEditView.as_view(), name="task_edit"),
+    path("tasks/<int:pk>/cancel/", views.TaskCancelView.as_view(), name="task_cancel"),
+    path("tasks/<int:pk>/repost/", views.TaskRepostView.as_view(), name="task_repost"),
+    path("tasks/<int:pk>/bid/", views.BidCreateView.as_view(), name="bid_create"),
+    path("bids/<int:pk>/edit/", views.BidEditView.as_view(), name="bid_edit"),
+    path("bids/<int:pk>/withdraw/", views.BidWithdrawView.as_view(), name="bid_withdraw"),
+    path("bids/<int:pk>/accept/", views.BidAcceptView.as_view(), name="bid_accept"),
+    path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
+    path(
+        "agreements/<int:pk>/deliver/",
+        views.AgreementDeliverView.as_view(),
+        name="agreement_deliver",
+    ),
+    path(
+        "agreements/<int:pk>/confirm/",
+        views.AgreementConfirmView.as_view(),
+        name="agreement_confirm",
+    ),
+    path(
+        "agreements/<int:pk>/cancel/", views.AgreementCancelView.as_view(), name="agreement_cancel"
+    ),
+    path("agreements/<int:pk>/review/", views.ReviewCreateView.as_view(), name="review_create"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+]

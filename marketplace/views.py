@@ -1,0 +1,414 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, Sum
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from django.views.generic.detail import SingleObjectMixin
+
+from . import services
+from .forms import AgreementCancelForm, BidForm, ReviewForm, TaskFilterForm, TaskForm
+from .models import Agreement, Bid, Category, Review, Task
+from .selectors import needs_action_q, reputation
+from .states import DomainError
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            categories=Category.objects.all(),
+            latest_tasks=Task.objects.open().public().with_card_data()[:6],
+            **kwargs,
+        )
+
+
+class TaskListView(ListView):
+    template_name = "marketplace/task_list.html"
+    context_object_name = "tasks"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.filter_form = TaskFilterForm(self.request.GET or None)
+        tasks = Task.objects.open().public().with_card_data()
+        return self.filter_form.filter(tasks)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
+        )
+
+
+class ActionView(LoginRequiredMixin, SingleObjectMixin, View):
+    """A POST-only state change: call one service, say what happened, go back."""
+
+    http_method_names = ["post"]
+    success_message = ""
+
+    def act(self, obj) -> None:
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        try:
+            self.act(self.object)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ServiceFormView(LoginRequiredMixin, SingleObjectMixin, FormView):
+    """A form about one object whose valid submission calls one service.
+
+    A refusal from the rules shows as a form error, and the user's input stays on the page.
+    """
+
+    success_message = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def act(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.result = self.act(form)
+        except DomainError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+# --- Tasks ---
+
+
+class CustomerRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_customer:
+            messages.info(
+                request, "To post tasks, switch your role to “customer” or “both” in your profile."
+            )
+            return redirect("accounts:profile_edit")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TaskCreateView(CustomerRequiredMixin, FormView):
+    form_class = TaskForm
+    template_name = "marketplace/task_form.html"
+    reposted_from = None
+
+    def get_initial(self):
+        if self.reposted_from is None:
+            return {}
+        old = self.reposted_from
+        return {
+            field: getattr(old, field)
+            for field in ("title", "description", "category", "budget", "city", "postcode")
+        } | {"is_remote": old.is_remote}
+
+    def form_valid(self, form):
+        form.instance.reposted_from = self.reposted_from
+        try:
+            task = services.task_post(task=form.instance, by=self.request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Your task is live. Taskers can now bid on it.")
+        return redirect(task)
+
+
+class TaskRepostView(TaskCreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            old = get_object_or_404(Task, pk=kwargs["pk"], customer=request.user)
+            if not old.can("repost", request.user):
+                messages.error(request, old.refusal("repost", request.user))
+                return redirect(old)
+            self.reposted_from = old
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TaskDetailView(DetailView):
+    template_name = "marketplace/task_detail.html"
+    context_object_name = "task"
+
+    def get_queryset(self):
+        return (
+            Task.objects.visible_to(self.request.user)
+            .select_related("category", "customer")
+            .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
+        )
+
+    def get_context_data(self, **kwargs):
+        task, user = self.object, self.request.user
+        context = super().get_context_data(**kwargs)
+        context["actions"] = task.available_actions(user)
+        context["events"] = task.events.select_related("actor")
+        if task.customer_id == user.pk:
+            context["bids"] = self.compared_bids(task)
+        elif user.is_authenticated:
+            my_bid = (
+                task.bids.filter(tasker=user)
+                .order_by("-created_at")
+                .prefetch_related("revisions")
+                .first()
+            )
+            context["my_bid"] = my_bid
+            if "bid" in context["actions"] and (
+                my_bid is None or my_bid.status not in Bid.LIVE_STATUSES
+            ):
+                context["bid_form"] = BidForm()
+        agreement = Agreement.objects.filter(task=task).first()
+        if agreement and (agreement.parties(user) or user.is_staff):
+            context["agreement"] = agreement
+        return context
+
+    def compared_bids(self, task):
+        """The owner's table of bids, with each tasker's track record, sortable."""
+        order = {
+            "amount": ("amount", "created_at"),
+            "rating": ("-rating_avg", "amount"),
+        }.get(self.request.GET.get("sort"), ("amount", "created_at"))
+        return (
+            task.bids.select_related("tasker")
+            .prefetch_related("revisions")
+            .annotate(**reputation("tasker"))
+            .order_by(*order)
+        )
+
+
+class OwnTaskMixin(LoginRequiredMixin):
+    def get_queryset(self):
+        return Task.objects.filter(customer=self.request.user)
+
+
+class TaskEditView(OwnTaskMixin, ServiceFormView):
+    form_class = TaskForm
+    template_name = "marketplace/task_form.html"
+    success_message = "Your task was updated. Bidders have been told."
+
+    def get(self, request, *args, **kwargs):
+        if not self.object.can("edit", request.user):
+            messages.error(request, self.object.refusal("edit", request.user))
+            return redirect(self.object)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": self.object}
+
+    def act(self, form):
+        return services.task_edit(
+            task=form.instance, by=self.request.user, changed=form.changed_data
+        )
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class TaskCancelView(OwnTaskMixin, ActionView):
+    success_message = "Your task was cancelled. Bidders have been told."
+
+    def act(self, task):
+        services.task_cancel(task=task, by=self.request.user)
+
+
+# --- Bids ---
+
+
+class BidCreateView(ServiceFormView):
+    form_class = BidForm
+    template_name = "marketplace/bid_form.html"
+    success_message = "Your bid was sent to the customer."
+
+    def get_queryset(self):
+        return Task.objects.visible_to(self.request.user).select_related("customer")
+
+    def act(self, form):
+        return services.bid_place(task=self.object, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class OwnBidMixin(LoginRequiredMixin):
+    def get_queryset(self):
+        return Bid.objects.filter(tasker=self.request.user).select_related("task")
+
+
+class BidEditView(OwnBidMixin, ServiceFormView):
+    form_class = BidForm
+    template_name = "marketplace/bid_form.html"
+    success_message = "Your bid was revised. The customer has been told."
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "GET":
+            kwargs["instance"] = self.object
+        return kwargs
+
+    def act(self, form):
+        return services.bid_edit(bid=self.object, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class BidWithdrawView(OwnBidMixin, ActionView):
+    success_message = "Your bid was withdrawn."
+
+    def act(self, bid):
+        services.bid_withdraw(bid=bid, by=self.request.user)
+
+
+class BidAcceptView(ActionView):
+    success_message = "Bid accepted. You now have an agreement with the tasker."
+
+    def get_queryset(self):
+        return Bid.objects.filter(task__customer=self.request.user)
+
+    def act(self, bid):
+        self.agreement = services.bid_accept(bid=bid, by=self.request.user)
+
+    def get_success_url(self):
+        agreement = getattr(self, "agreement", None)
+        return agreement.get_absolute_url() if agreement else self.object.task.get_absolute_url()
+
+
+# --- Agreements ---
+
+
+class PartyAgreementMixin(LoginRequiredMixin):
+    def get_queryset(self):
+        agreements = Agreement.objects.select_related("task", "customer", "tasker")
+        if self.request.user.is_staff:
+            return agreements
+        return agreements.filter(Q(customer=self.request.user) | Q(tasker=self.request.user))
+
+
+class AgreementDetailView(PartyAgreementMixin, DetailView):
+    template_name = "marketplace/agreement_detail.html"
+    context_object_name = "agreement"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("reviews", queryset=Review.objects.select_related("author", "subject"))
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        agreement, user = self.object, self.request.user
+        return super().get_context_data(
+            actions=agreement.available_actions(user),
+            events=agreement.task.events.select_related("actor"),
+            reviews=[r for r in agreement.reviews.all() if r.visible_to(user)],
+            cancel_form=AgreementCancelForm(),
+            **kwargs,
+        )
+
+
+class AgreementDeliverView(PartyAgreementMixin, ActionView):
+    success_message = "Marked as delivered. The customer has been asked to confirm."
+
+    def act(self, agreement):
+        services.agreement_deliver(agreement=agreement, by=self.request.user)
+
+
+class AgreementConfirmView(PartyAgreementMixin, ActionView):
+    success_message = "Completion confirmed. Please review the tasker."
+
+    def act(self, agreement):
+        services.agreement_confirm(agreement=agreement, by=self.request.user)
+
+
+class AgreementCancelView(PartyAgreementMixin, ServiceFormView):
+    form_class = AgreementCancelForm
+    template_name = "marketplace/agreement_cancel.html"
+    success_message = "The agreement was cancelled. The other party has been told."
+
+    def act(self, form):
+        return services.agreement_cancel(
+            agreement=self.object, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
+    form_class = ReviewForm
+    template_name = "marketplace/review_form.html"
+    success_message = (
+        "Thanks for your review. It will be published when the other side has reviewed too, "
+        "or after 14 days."
+    )
+
+    def get_queryset(self):
+        # Staff can see agreements but only the parties review them.
+        user = self.request.user
+        return Agreement.objects.filter(Q(customer=user) | Q(tasker=user)).select_related(
+            "customer", "tasker"
+        )
+
+    def act(self, form):
+        return services.review_create(
+            agreement=self.object, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+# --- Dashboard ---
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    template_name = "marketplace/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        agreements = Agreement.objects.filter(Q(customer=user) | Q(tasker=user)).select_related(
+            "customer", "tasker"
+        )
+        completed = agreements.filter(status=Agreement.Status.COMPLETED)
+        return super().get_context_data(
+            needs_action=agreements.filter(needs_action_q(user)),
+            agreements=self.page(agreements.exclude(needs_action_q(user)), "agreements_page"),
+            tasks=self.page(
+                Task.objects.filter(customer=user)
+                .with_card_data()
+                .order_by("status", "-created_at"),
+                "tasks_page",
+            ),
+            bids=self.page(
+                Bid.objects.filter(tasker=user)
+                .select_related("task")
+                .order_by("status", "-created_at"),
+                "bids_page",
+            ),
+            spent=completed.filter(customer=user).aggregate(total=Sum("price"))["total"] or 0,
+            earned=completed.filter(tasker=user).aggregate(total=Sum("price"))["total"] or 0,
+            **kwargs,
+        )
+
+    def page(self, queryset, param: str):
+        """One page of a dashboard section; each section pages on its own parameter."""
+        page = Paginator(queryset, 10).get_page(self.request.GET.get(param))
+        page.param = param
+        return page

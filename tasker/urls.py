@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from marketplace.views import HomeView
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("", include("accounts.urls")),
+    path("", include("marketplace.urls")),
+    path("admin/", admin.site.urls),
+]
