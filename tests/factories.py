@@ -1,0 +1,153 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from marketplace.models import (
+    Agreement,
+    Bid,
+    Category,
+    Conversation,
+    Message,
+    Notification,
+    Report,
+    Review,
+    Task,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    display_name = factory.Faker("name")
+    role = User.Role.BOTH
+    city = "Leeds"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()
+
+
+class CustomerFactory(UserFactory):
+    role = User.Role.CUSTOMER
+
+
+class TaskerFactory(UserFactory):
+    role = User.Role.TASKER
+
+
+def category() -> Category:
+    """One of the categories the data migration seeds."""
+    return Category.objects.order_by("pk").first()
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    customer = factory.SubFactory(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Assemble wardrobe number {n}")
+    description = "Flat-pack wardrobe with two doors; all the parts and the manual are here."
+    category = factory.LazyFunction(category)
+    budget = Decimal("80.00")
+    city = "Leeds"
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+class BidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bid
+
+    task = factory.SubFactory(TaskFactory)
+    tasker = factory.SubFactory(TaskerFactory)
+    amount = Decimal("70.00")
+    message = "I have assembled dozens of these and can come on Saturday."
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """An agreement made the way `bid_accept` makes one: task assigned, bid accepted."""
+
+    class Meta:
+        model = Agreement
+
+    task = factory.SubFactory(TaskFactory, status=Task.Status.ASSIGNED)
+    bid = factory.SubFactory(BidFactory, task=factory.SelfAttribute("..task"), status=Bid.Status.ACCEPTED)
+    customer = factory.SelfAttribute("task.customer")
+    tasker = factory.SelfAttribute("bid.tasker")
+    title = factory.SelfAttribute("task.title")
+    description = factory.SelfAttribute("task.description")
+    price = factory.SelfAttribute("bid.amount")
+
+
+class CompletedAgreementFactory(AgreementFactory):
+    task = factory.SubFactory(TaskFactory, status=Task.Status.COMPLETED)
+    status = Agreement.Status.COMPLETED
+    delivered_at = factory.LazyFunction(timezone.now)
+    completed_at = factory.LazyFunction(timezone.now)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    agreement = factory.SubFactory(CompletedAgreementFactory)
+    author = factory.SelfAttribute("agreement.customer")
+    subject = factory.SelfAttribute("agreement.tasker")
+    rating = 5
+    comment = "Quick, careful and friendly."
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    """A conversation between two users; pass them in any order."""
+
+    class Meta:
+        model = Conversation
+
+    user_a = factory.SubFactory(CustomerFactory)
+    user_b = factory.SubFactory(TaskerFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        a, b = kwargs["user_a"], kwargs["user_b"]
+        if a.pk > b.pk:
+            kwargs["user_a"], kwargs["user_b"] = b, a
+        return super()._create(model_class, *args, **kwargs)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    conversation = factory.SubFactory(ConversationFactory)
+    sender = factory.SelfAttribute("conversation.user_a")
+    body = "Hello! Is the wardrobe still flat-packed?"
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = Notification.Kind.BID_PLACED
+    text = "Someone bid on your task."
+    url = "/dashboard/"
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    reporter = factory.SubFactory(UserFactory)
+    kind = Report.Kind.TASK
+    object_id = factory.LazyFunction(lambda: TaskFactory().pk)
+    reason = Report.Reason.SPAM
