@@ -1,7 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from marketplace import services
+from marketplace.states import DomainError
+
 from .models import User
+
+STAFF_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
 @admin.register(User)
@@ -24,7 +29,17 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (
             "Marketplace profile",
-            {"fields": ("display_name", "role", "city", "bio", "skills", "hourly_rate")},
+            {
+                "fields": (
+                    "display_name",
+                    "role",
+                    "city",
+                    "bio",
+                    "skills",
+                    "hourly_rate",
+                    "email_muted_kinds",
+                )
+            },
         ),
     )
     add_fieldsets = (
@@ -36,3 +51,38 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+    actions = ["suspend_selected", "reinstate_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moderators are staff but must not hand out staff or superuser rights.
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return (*self.readonly_fields, *STAFF_ONLY_FIELDS, "is_active")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.action(description="Suspend selected users (signs them out)", permissions=["change"])
+    def suspend_selected(self, request, queryset):
+        self._apply(request, queryset, services.user_suspend, "Suspended")
+
+    @admin.action(description="Reinstate selected users", permissions=["change"])
+    def reinstate_selected(self, request, queryset):
+        self._apply(request, queryset, services.user_reinstate, "Reinstated")
+
+    def _apply(self, request, queryset, service, verb: str) -> None:
+        done = 0
+        for user in queryset:
+            if user.is_staff and not request.user.is_superuser:
+                self.message_user(request, f"{user}: only a superuser can do that.", messages.ERROR)
+                continue
+            try:
+                service(user=user, by=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{user}: {error}", messages.ERROR)
+                continue
+            self.log_change(request, user, verb)
+            done += 1
+        self.message_user(request, f"{verb} {done} user(s).", messages.SUCCESS)

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Agreement, Bid, Category, Review, Task
+from .models import Agreement, Bid, Category, Report, Review, Task
 
 
 class DateInput(forms.DateInput):
@@ -173,3 +173,11 @@ class TaskFilterForm(forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error("budget_max", "The upper budget must be at least the lower one.")
         return data
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ("reason", "details")
+        widgets = {"reason": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"details": "Optional: anything that helps a moderator understand."}

@@ -31,11 +31,20 @@ class Category(models.Model):
 class Moderated(models.Model):
     """Content a moderator can hide; its author still sees it, with the reason."""
 
+    OWNER_FIELD = ""  # the field holding the content's author
+
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         abstract = True
+
+    def owner(self):
+        return getattr(self, self.OWNER_FIELD)
+
+    def moderated_task(self):
+        """The task whose timeline records moderation of this content, if any."""
+        raise NotImplementedError
 
 
 class TaskQuerySet(models.QuerySet):
@@ -68,6 +77,7 @@ class Task(StatefulModel, Moderated):
         CANCELLED = "cancelled", "Cancelled"
         EXPIRED = "expired", "Expired"
 
+    OWNER_FIELD = "customer"
     BIDDER = "bidder"  # a party: any tasker who is not the task's customer
     TRANSITIONS = {
         "edit": transition(Status.OPEN, None, Party.CUSTOMER, "Edit this task"),
@@ -128,6 +138,9 @@ class Task(StatefulModel, Moderated):
 
     def get_absolute_url(self) -> str:
         return reverse("marketplace:task_detail", args=[self.pk])
+
+    def moderated_task(self):
+        return self
 
     def parties(self, user) -> set[str]:
         if not user.is_authenticated or not user.is_active:
@@ -329,6 +342,8 @@ class ReviewQuerySet(models.QuerySet):
 
 
 class Review(Moderated):
+    OWNER_FIELD = "author"
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reviews")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_written"
@@ -365,6 +380,9 @@ class Review(Moderated):
 
     def get_absolute_url(self) -> str:
         return f"{self.subject.get_absolute_url()}#review-{self.pk}"
+
+    def moderated_task(self):
+        return self.agreement.task
 
     @property
     def is_published(self) -> bool:
@@ -464,6 +482,8 @@ class Conversation(models.Model):
 
 
 class Message(Moderated):
+    OWNER_FIELD = "sender"
+
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
@@ -482,6 +502,9 @@ class Message(Moderated):
 
     def get_absolute_url(self) -> str:
         return f"{self.conversation.get_absolute_url()}#message-{self.pk}"
+
+    def moderated_task(self):
+        return self.conversation.task
 
 
 class Notification(models.Model):

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .models import Agreement, Review, Task
+from .models import Agreement, Bid, Message, Report, Review, Task
 
 
 def _count(queryset, group_by: str):
@@ -49,3 +49,17 @@ def needs_action_q(user) -> Q:
     return Q(tasker=user, status=Agreement.Status.ACTIVE) | Q(
         customer=user, status=Agreement.Status.DELIVERED
     )
+
+
+def reportable(kind: str, user):
+    """What `user` may report of this kind: things they can see and did not write."""
+    querysets = {
+        Report.Kind.TASK: lambda: Task.objects.visible_to(user).exclude(customer=user),
+        Report.Kind.BID: lambda: Bid.objects.filter(task__customer=user),
+        Report.Kind.REVIEW: lambda: Review.objects.visible().exclude(author=user),
+        Report.Kind.MESSAGE: lambda: Message.objects.filter(
+            Q(conversation__user_a=user) | Q(conversation__user_b=user)
+        ).exclude(sender=user),
+        Report.Kind.USER: lambda: User.objects.filter(is_active=True).exclude(pk=user.pk),
+    }
+    return querysets[kind]()

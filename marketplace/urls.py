@@ -30,5 +30,6 @@ urlpatterns = [
         "agreements/<int:pk>/cancel/", views.AgreementCancelView.as_view(), name="agreement_cancel"
     ),
     path("agreements/<int:pk>/review/", views.ReviewCreateView.as_view(), name="review_create"),
+    path("report/<str:kind>/<int:pk>/", views.ReportCreateView.as_view(), name="report_create"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
 ]

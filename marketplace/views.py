@@ -2,15 +2,22 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, Sum
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from . import services
-from .forms import AgreementCancelForm, BidForm, ReviewForm, TaskFilterForm, TaskForm
-from .models import Agreement, Bid, Category, Review, Task
-from .selectors import needs_action_q, reputation
+from .forms import (
+    AgreementCancelForm,
+    BidForm,
+    ReportForm,
+    ReviewForm,
+    TaskFilterForm,
+    TaskForm,
+)
+from .models import Agreement, Bid, Category, Report, Review, Task
+from .selectors import needs_action_q, reportable, reputation
 from .states import DomainError
 
 
@@ -373,6 +380,44 @@ class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+# --- Reports ---
+
+
+class ReportCreateView(LoginRequiredMixin, FormView):
+    form_class = ReportForm
+    template_name = "marketplace/report_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if kwargs["kind"] not in Report.Kind.values:
+                raise Http404("No such kind of content.")
+            self.target = get_object_or_404(
+                reportable(kwargs["kind"], request.user), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            target=self.target, kind_label=Report.Kind(self.kwargs["kind"]).label, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            services.report_create(
+                reporter=self.request.user,
+                kind=self.kwargs["kind"],
+                object_id=self.target.pk,
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            messages.info(self.request, str(error))
+        else:
+            messages.success(
+                self.request, "Thank you. A moderator will look at your report; we may not reply."
+            )
+        return HttpResponseRedirect(self.target.get_absolute_url())
 
 
 # --- Dashboard ---

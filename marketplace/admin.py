@@ -1,0 +1,288 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+from . import services
+from .models import Agreement, Bid, BidRevision, Category, Report, Review, Task, TaskEvent
+from .states import DomainError
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200, help_text="The author sees this reason next to the hidden content."
+    )
+
+
+def ask_first(modeladmin, request, queryset, form, *, title: str, action: str):
+    """The page between choosing an action and applying it, asking for a reason or note."""
+    return TemplateResponse(
+        request,
+        "admin/moderation_reason.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "objects": queryset,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "opts": modeladmin.model._meta,
+        },
+    )
+
+
+class ModerationActionsMixin:
+    """Hide / unhide actions for moderated content, each logged and on the task timeline."""
+
+    actions = ["hide_selected", "unhide_selected"]
+
+    @admin.action(description="Hide selected (asks for a reason)", permissions=["change"])
+    def hide_selected(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            title = f"Hide {queryset.count()} {self.model._meta.verbose_name_plural}"
+            return ask_first(self, request, queryset, form, title=title, action="hide_selected")
+        reason = form.cleaned_data["reason"]
+        for obj in queryset:
+            services.content_hide(obj=obj, by=request.user, reason=reason)
+            self.log_change(request, obj, f"Hidden: {reason}")
+        self.message_user(request, f"Hid {len(queryset)} item(s).", messages.SUCCESS)
+        return None
+
+    @admin.action(description="Unhide selected", permissions=["change"])
+    def unhide_selected(self, request, queryset):
+        for obj in queryset:
+            services.content_unhide(obj=obj, by=request.user)
+            self.log_change(request, obj, "Shown again")
+        self.message_user(request, f"Showed {len(queryset)} item(s) again.", messages.SUCCESS)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "description")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class BidInline(admin.TabularInline):
+    model = Bid
+    extra = 0
+    fields = ("tasker", "amount", "status", "created_at")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+
+class TaskEventInline(admin.TabularInline):
+    model = TaskEvent
+    extra = 0
+    fields = ("created_at", "kind", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(ModerationActionsMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "customer",
+        "category",
+        "budget",
+        "city",
+        "status",
+        "is_hidden",
+        "created_at",
+    )
+    list_filter = ("status", "is_hidden", "category", "is_remote")
+    list_select_related = ("customer", "category")
+    search_fields = ("title", "description", "city", "customer__username", "customer__email")
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("customer", "reposted_from")
+    readonly_fields = ("status", "created_at", "updated_at", "is_hidden", "hidden_reason")
+    inlines = [BidInline, TaskEventInline]
+
+
+@admin.register(Bid)
+class BidAdmin(admin.ModelAdmin):
+    list_display = ("task", "tasker", "amount", "status", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("task", "tasker")
+    search_fields = ("task__title", "tasker__username", "message")
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("task", "tasker")
+    readonly_fields = ("status", "created_at", "updated_at")
+
+
+@admin.register(BidRevision)
+class BidRevisionAdmin(admin.ModelAdmin):
+    list_display = ("bid", "old_amount", "new_amount", "created_at")
+    list_select_related = ("bid", "bid__task")
+    autocomplete_fields = ("bid",)
+    readonly_fields = ("created_at",)
+
+
+class ReviewInline(admin.StackedInline):
+    model = Review
+    extra = 0
+    fields = (
+        "author",
+        "subject",
+        "rating",
+        "comment",
+        "published_at",
+        "is_hidden",
+        "hidden_reason",
+    )
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ("title", "customer", "tasker", "price", "status", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("customer", "tasker")
+    search_fields = ("title", "customer__username", "tasker__username")
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("task", "bid", "customer", "tasker", "cancelled_by")
+    readonly_fields = (
+        "status",
+        "created_at",
+        "delivered_at",
+        "completed_at",
+        "cancelled_at",
+        "cancelled_by",
+        "cancellation_reason",
+    )
+    inlines = [ReviewInline]
+
+
+@admin.register(Review)
+class ReviewAdmin(ModerationActionsMixin, admin.ModelAdmin):
+    list_display = ("agreement", "author", "subject", "rating", "published_at", "is_hidden")
+    list_filter = ("rating", "is_hidden")
+    list_select_related = ("agreement", "author", "subject")
+    search_fields = ("comment", "author__username", "subject__username")
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("agreement", "author", "subject")
+    readonly_fields = ("created_at", "published_at", "is_hidden", "hidden_reason")
+
+
+@admin.register(TaskEvent)
+class TaskEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "task", "kind", "actor", "from_status", "to_status")
+    list_filter = ("kind",)
+    list_select_related = ("task", "actor")
+    search_fields = ("task__title", "note")
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("task", "actor")
+    readonly_fields = ("created_at",)
+
+
+class ReportStatusFilter(admin.SimpleListFilter):
+    """Status filter that opens on the open reports: the moderators' queue."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Report.Status.choices, ("all", "All")]
+
+    def queryset(self, request, queryset):
+        value = self.value() or Report.Status.OPEN
+        return queryset if value == "all" else queryset.filter(status=value)
+
+    def choices(self, changelist):
+        current = self.value() or Report.Status.OPEN
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class CloseReportForm(forms.Form):
+    note = forms.CharField(
+        max_length=2000, help_text="What you did, for the record (the reporter does not see it)."
+    )
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "reported", "reason", "reporter", "status")
+    list_filter = (ReportStatusFilter, "kind", "reason")
+    list_select_related = ("reporter",)
+    search_fields = ("details", "reporter__username")
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("reporter", "resolved_by")
+    readonly_fields = (
+        "reporter",
+        "kind",
+        "object_id",
+        "reported",
+        "created_at",
+        "resolved_by",
+        "resolved_at",
+        "status",
+    )
+    fields = (
+        "reporter",
+        "kind",
+        "object_id",
+        "reported",
+        "reason",
+        "details",
+        "status",
+        "resolution_note",
+        "resolved_by",
+        "resolved_at",
+        "created_at",
+    )
+    actions = ["resolve_selected", "dismiss_selected"]
+
+    @admin.display(description="Reported")
+    def reported(self, report: Report) -> str:
+        model = "accounts_user" if report.kind == Report.Kind.USER else f"marketplace_{report.kind}"
+        try:
+            url = reverse(f"admin:{model}_change", args=[report.object_id])
+        except NoReverseMatch:
+            return f"{report.get_kind_display()} #{report.object_id}"
+        return format_html(
+            '<a href="{}">{} #{}</a>', url, report.get_kind_display(), report.object_id
+        )
+
+    def _close(self, request, queryset, status: str, verb: str):
+        form = CloseReportForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            title = f"{verb.title()} {queryset.count()} report(s)"
+            return ask_first(self, request, queryset, form, title=title, action=f"{verb}_selected")
+        closed = 0
+        for report in queryset:
+            try:
+                services.report_close(
+                    report=report, by=request.user, status=status, note=form.cleaned_data["note"]
+                )
+            except DomainError as error:
+                self.message_user(request, f"Report #{report.pk}: {error}", messages.WARNING)
+                continue
+            self.log_change(request, report, f"{verb.title()}d: {form.cleaned_data['note']}")
+            closed += 1
+        self.message_user(request, f"{verb.title()}d {closed} report(s).", messages.SUCCESS)
+        return None
+
+    @admin.action(description="Resolve selected (asks for a note)", permissions=["change"])
+    def resolve_selected(self, request, queryset):
+        return self._close(request, queryset, Report.Status.RESOLVED, "resolve")
+
+    @admin.action(description="Dismiss selected (asks for a note)", permissions=["change"])
+    def dismiss_selected(self, request, queryset):
+        return self._close(request, queryset, Report.Status.DISMISSED, "dismiss")
