@@ -25,3 +25,8 @@ class EmailOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def login_key(request, credentials) -> str:
+    """What django-axes counts failures against: the login as typed, case-folded."""
+    return (credentials or {}).get("username", "").strip().lower()

@@ -10,12 +10,14 @@ from django.views.generic import CreateView, DetailView, UpdateView
 
 from marketplace.models import Review
 from marketplace.selectors import user_with_reputation
+from tasker.ratelimit import RateLimitMixin
 
 from .forms import LoginForm, ProfileForm, SignupForm
 from .models import User
 
 
-class SignupView(CreateView):
+class SignupView(RateLimitMixin, CreateView):
+    ratelimit_scope = "signup"
     form_class = SignupForm
     template_name = "accounts/signup.html"
     success_url = reverse_lazy("marketplace:dashboard")

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
+from tasker.ratelimit import RateLimitMixin
+
 from . import services
 from .forms import (
     AgreementCancelForm,
@@ -236,7 +238,8 @@ class TaskCancelView(OwnTaskMixin, ActionView):
 # --- Bids ---
 
 
-class BidCreateView(ServiceFormView):
+class BidCreateView(RateLimitMixin, ServiceFormView):
+    ratelimit_scope = "bid"
     form_class = BidForm
     template_name = "marketplace/bid_form.html"
     success_message = "Your bid was sent to the customer."
@@ -385,7 +388,8 @@ class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
 # --- Reports ---
 
 
-class ReportCreateView(LoginRequiredMixin, FormView):
+class ReportCreateView(LoginRequiredMixin, RateLimitMixin, FormView):
+    ratelimit_scope = "report"
     form_class = ReportForm
     template_name = "marketplace/report_form.html"
 

@@ -1,6 +1,7 @@
 """Tasker settings: every value comes from the environment (or a local `.env`)."""
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "accounts",
     "marketplace",
 ]
@@ -48,6 +50,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into our 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tasker.urls"
@@ -96,7 +100,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Accounts and passwords ---
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailOrUsernameBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins before checking
+    "accounts.backends.EmailOrUsernameBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "marketplace:dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -114,6 +121,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+
+# --- Throttling ---
+# django-axes: lock a username + address pair after repeated failures (stored in the
+# database, so every app server sees them). Unknown usernames count like wrong passwords.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.backends.login_key"
+# Our own per-user limits on actions (tasker/ratelimit.py): "count/period", period s|m|h|d.
+RATE_LIMITS = {
+    "signup": env.str("RATE_LIMIT_SIGNUP", default="10/h"),
+    "bid": env.str("RATE_LIMIT_BID", default="30/h"),
+    "message": env.str("RATE_LIMIT_MESSAGE", default="60/h"),
+    "report": env.str("RATE_LIMIT_REPORT", default="20/h"),
+}
 
 # --- Email ---
 # EMAIL_URL picks the mailer: consolemail:// in development, smtp+tls://user:pass@host:587

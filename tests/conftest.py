@@ -1,6 +1,7 @@
 """Persona fixtures: the people every feature test talks about."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from .factories import CustomerFactory, TaskerFactory, UserFactory
@@ -60,3 +61,11 @@ def other_tasker_client(other_tasker):
 @pytest.fixture
 def staff_client(staff):
     return client_for(staff)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache; start every test with none."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -108,7 +108,10 @@ def test_moderator_suspends_a_user_who_is_signed_out_and_cannot_sign_in(
     customer.refresh_from_db()
     assert not customer.is_active
     assert customer_session.get("/dashboard/").status_code == 302  # signed out
-    assert not client.login(username=customer.username, password=PASSWORD)
+    response = client.post(
+        "/accounts/login/", {"username": customer.username, "password": PASSWORD}
+    )
+    assert response.status_code == 200 and not response.context["user"].is_authenticated
     assert client.get(f"/tasks/{task.pk}/").status_code == 404
     assert LogEntry.objects.filter(object_id=str(customer.pk), change_message="Suspended").exists()
 

@@ -1,0 +1,49 @@
+"""Per-user (or, signed out, per-address) rate limits on actions people could abuse.
+
+A fixed-window counter on Django's cache: `cache.add` then `cache.incr`, both atomic on
+Redis (shared by every app server) and within one process on the local-memory cache.
+Limits come from settings.RATE_LIMITS, e.g. {"bid": "30/h"}.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.shortcuts import render
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """Turn "30/h" into (30, 3600)."""
+    count, period = rate.split("/")
+    return int(count), PERIODS[period]
+
+
+def allow(request: HttpRequest, scope: str) -> bool:
+    """Count one more `scope` action for this requester; say whether it is within the limit."""
+    limit, period = parse_rate(settings.RATE_LIMITS[scope])
+    if request.user.is_authenticated:
+        who = f"user:{request.user.pk}"
+    else:
+        who = f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"ratelimit:{scope}:{who}:{int(time.time() // period)}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the entry expired between add and incr
+        cache.set(key, 1, timeout=period + 1)
+        count = 1
+    return count <= limit
+
+
+class RateLimitMixin:
+    """Refuse POSTs over the `ratelimit_scope` limit with our 429 page."""
+
+    ratelimit_scope = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and not allow(request, self.ratelimit_scope):
+            return render(request, "429.html", {"scope": self.ratelimit_scope}, status=429)
+        return super().dispatch(request, *args, **kwargs)
