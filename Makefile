@@ -38,6 +38,10 @@ serve: $(STAMP) .env
 	$(PY) manage.py migrate --noinput
 	$(BIN)/gunicorn tasker.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
 
+# Pages at scale against the framework's floor; see README "Performance".
+bench: $(STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
