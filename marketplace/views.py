@@ -44,6 +44,12 @@ class TaskListView(ListView):
         tasks = Task.objects.open().public().with_card_data()
         return self.filter_form.filter(tasks)
 
+    def paginate_queryset(self, queryset, page_size):
+        # An out-of-range or garbled page number shows the nearest page, not a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
