@@ -425,8 +425,15 @@ def message_send(*, conversation: Conversation, by: User, body: str) -> Message:
 
 @transaction.atomic
 def conversation_mark_read(*, conversation: Conversation, by: User) -> None:
-    """Move `by`'s read marker to now and clear their notifications for this conversation."""
+    """Move `by`'s read marker to now and clear their notifications for this conversation.
+
+    Nothing is written when nothing arrived since `by` last read it, so reading an
+    unchanged conversation takes no write lock.
+    """
     marker = "a_read_at" if by.pk == conversation.user_a_id else "b_read_at"
+    read_at = getattr(conversation, marker)
+    if read_at is not None and read_at >= conversation.last_message_at:
+        return
     Conversation.objects.filter(pk=conversation.pk).update(**{marker: timezone.now()})
     N.objects.filter(
         recipient=by, kind=N.Kind.MESSAGE, url=conversation.get_absolute_url(), is_read=False

@@ -453,9 +453,7 @@ def test_admin_changelists_do_not_query_per_row(staff_client, changelist):
     def add_row():
         conversation = ConversationFactory(task=TaskFactory())
         MessageFactory(conversation=conversation)
-        notify(
-            recipients=[conversation.user_a], kind=Notification.Kind.MESSAGE, text="Hi", url="/"
-        )
+        notify(recipients=[conversation.user_a], kind=Notification.Kind.MESSAGE, text="Hi", url="/")
 
     add_row()
     one = queries()
@@ -478,3 +476,22 @@ def test_admin_searches_notifications_by_recipient_and_text(staff_client, custom
     by_text = staff_client.get(url, {"q": "Beta"}).context["cl"].result_list
     assert [n.recipient for n in by_user] == [customer]
     assert [n.recipient for n in by_text] == [tasker]
+
+
+def test_rereading_an_unchanged_conversation_writes_nothing(
+    customer, customer_client, conversation, tasker
+):
+    def read_marker():
+        conversation.refresh_from_db()
+        if conversation.user_a_id == customer.pk:
+            return conversation.a_read_at
+        return conversation.b_read_at
+
+    services.message_send(conversation=conversation, by=tasker, body="Hello")
+    customer_client.get(conversation.get_absolute_url())
+    first_read = read_marker()
+    assert first_read is not None
+    with CaptureQueriesContext(connection) as queries:
+        customer_client.get(conversation.get_absolute_url())
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert read_marker() == first_read
