@@ -74,7 +74,7 @@ def task_edit(*, task: Task, by: User, changed: list[str]) -> Task:
     what = ", ".join(changed) or "nothing"
     _event(task, by, Kind.EDITED, note=f"Changed: {what}.")
     notify(
-        recipients=_pending_bidders(task),
+        recipients=_pending_bidders(task) if changed else [],  # a no-op save tells nobody
         kind=N.Kind.TASK_CHANGED,
         text=f"“{task.title}”, which you bid on, was edited ({what}). Check your bid still fits.",
         url=task.get_absolute_url(),

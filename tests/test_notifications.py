@@ -93,6 +93,28 @@ def test_editing_a_task_tells_its_pending_bidders_only(
     assert written() == {("tom", K.TASK_CHANGED), ("tina", K.TASK_CHANGED)}
 
 
+def test_saving_a_task_unchanged_tells_nobody(task, bid, customer):
+    services.task_edit(task=task, by=customer, changed=[])
+    assert written() == set()
+
+
+def test_editing_a_task_through_the_form_names_what_changed(task, bid, customer_client):
+    data = {
+        "title": task.title,
+        "description": task.description,
+        "category": task.category_id,
+        "budget": "95.00",
+        "city": task.city,
+        "postcode": task.postcode,
+        "due_date": task.due_date.isoformat(),
+    }
+    customer_client.post(reverse("marketplace:task_edit", args=[task.pk]), data)
+    assert written() == {("tom", K.TASK_CHANGED)}
+    assert "(budget)" in Notification.objects.get().text
+    customer_client.post(reverse("marketplace:task_edit", args=[task.pk]), data)
+    assert Notification.objects.count() == 1
+
+
 def test_cancelling_a_task_tells_its_pending_bidders_only(
     task, bid, other_bid, withdrawn_bid, customer
 ):
