@@ -1,7 +1,11 @@
 """Conversations and messages: who may start one, who may read it, what it shows."""
 
+import importlib
+import threading
+
 import pytest
-from django.db import connection
+from django.apps import apps
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -495,3 +499,46 @@ def test_rereading_an_unchanged_conversation_writes_nothing(
         customer_client.get(conversation.get_absolute_url())
     assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
     assert read_marker() == first_read
+
+
+@pytest.fixture
+def seeded_categories(django_db_blocker):
+    """The seeded categories, before the test and again after its closing flush.
+
+    A transactional test empties every table when it ends, the data migration's rows
+    included, and --reuse-db would keep that empty database for the next run. Requested
+    before `transactional_db`, this fixture is torn down after that flush.
+    """
+
+    def seed():
+        with django_db_blocker.unblock():
+            importlib.import_module("marketplace.migrations.0002_seed_categories").add_categories(
+                apps, None
+            )
+
+    seed()
+    yield
+    seed()
+
+
+def test_simultaneous_starts_share_one_conversation(seeded_categories, transactional_db):
+    task = TaskFactory()
+    asker = UserFactory()
+    results, errors = [], []
+
+    def start():
+        try:
+            results.append(services.conversation_start(task=task, by=asker).pk)
+        except Exception as error:  # any error fails the test below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Conversation.objects.count() == 1
