@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Agreement, Bid, Category, Report, Review, Task
+from .models import Agreement, Bid, Category, Message, Notification, Report, Review, Task
 
 
 class DateInput(forms.DateInput):
@@ -181,3 +181,29 @@ class ReportForm(forms.ModelForm):
         fields = ("reason", "details")
         widgets = {"reason": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"details": "Optional: anything that helps a moderator understand."}
+
+
+# --- Messages and notifications ---
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        max_length=Message._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Write a message before sending it.",
+            "max_length": "Keep your message to %(limit_value)s characters "
+            "(it has %(show_value)s).",
+        },
+    )
+
+
+class EmailPreferencesForm(forms.Form):
+    emailed_kinds = forms.MultipleChoiceField(
+        label="Email me when",
+        choices=Notification.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="You always see every notification on the site; this only decides email.",
+    )

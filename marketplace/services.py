@@ -12,7 +12,18 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Agreement, Bid, BidRevision, Moderated, Report, Review, Task, TaskEvent
+from .models import (
+    Agreement,
+    Bid,
+    BidRevision,
+    Conversation,
+    Message,
+    Moderated,
+    Report,
+    Review,
+    Task,
+    TaskEvent,
+)
 from .models import Notification as N
 from .notifications import notify
 from .states import DomainError
@@ -74,7 +85,7 @@ def task_edit(*, task: Task, by: User, changed: list[str]) -> Task:
     what = ", ".join(changed) or "nothing"
     _event(task, by, Kind.EDITED, note=f"Changed: {what}.")
     notify(
-        recipients=_pending_bidders(task),
+        recipients=_pending_bidders(task) if changed else [],  # a no-op save tells nobody
         kind=N.Kind.TASK_CHANGED,
         text=f"“{task.title}”, which you bid on, was edited ({what}). Check your bid still fits.",
         url=task.get_absolute_url(),
@@ -432,3 +443,99 @@ def report_close(*, report: Report, by: User, status: str, note: str) -> Report:
         raise DomainError("This report was already closed.")
     report.refresh_from_db()
     return report
+
+
+# --- Messages ---
+
+MESSAGE_MAX_LENGTH = 5000
+
+
+def _message_recipient(task: Task, by: User) -> User:
+    """Return whom `by` may write to about `task`, or raise DomainError saying why not.
+
+    The two parties of an agreement may always write to each other; anyone else may
+    write to the customer of an open task.
+    """
+    agreement = Agreement.objects.filter(task=task).select_related("customer", "tasker").first()
+    if agreement is not None and by.pk in (agreement.customer_id, agreement.tasker_id):
+        return agreement.counterpart(by)
+    if by.pk == task.customer_id:
+        raise DomainError("This is your own task: you cannot send yourself a message.")
+    if task.status != Task.Status.OPEN:
+        raise DomainError("You can only ask the customer about a task while it is open.")
+    return task.customer
+
+
+@transaction.atomic
+def conversation_start(*, task: Task, by: User) -> Conversation:
+    """Return the conversation between `by` and whom they may write to about `task`.
+
+    The same two people and task always share one conversation.
+    """
+    if not by.is_active:
+        raise DomainError("Your account is suspended, so you cannot send messages.")
+    task = Task.objects.select_related("customer").get(pk=task.pk)
+    other = _message_recipient(task, by)
+    if not other.is_active:
+        raise DomainError(f"{other.name}'s account is suspended, so you cannot write to them.")
+    low, high = sorted([by, other], key=lambda user: user.pk)
+    conversation, _ = Conversation.objects.get_or_create(user_a=low, user_b=high, task=task)
+    return conversation
+
+
+@transaction.atomic
+def message_send(*, conversation: Conversation, by: User, body: str) -> Message:
+    """Send `by`'s message in a conversation they take part in; tell the other person.
+
+    While the recipient still has an unread notification for this conversation, no new
+    one is written (nor emailed): one nudge per conversation until they look.
+    """
+    if by.pk not in (conversation.user_a_id, conversation.user_b_id):
+        raise DomainError("You are not part of this conversation.")
+    if not by.is_active:
+        raise DomainError("Your account is suspended, so you cannot send messages.")
+    body = body.strip()
+    if not body:
+        raise DomainError("Write a message before sending it.")
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise DomainError(f"Keep your message to {MESSAGE_MAX_LENGTH:,} characters.")
+    conversation = Conversation.objects.select_related("user_a", "user_b", "task").get(
+        pk=conversation.pk
+    )
+    message = Message.objects.create(conversation=conversation, sender=by, body=body)
+    # The sender has seen the conversation up to their own message.
+    marker = "a_read_at" if by.pk == conversation.user_a_id else "b_read_at"
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_message_at=message.created_at, **{marker: message.created_at}
+    )
+    recipient = conversation.other(by)
+    url = conversation.get_absolute_url()
+    already_nudged = N.objects.filter(
+        recipient=recipient, kind=N.Kind.MESSAGE, url=url, is_read=False
+    ).exists()
+    if not already_nudged:
+        about = f" about “{conversation.task.title}”" if conversation.task else ""
+        notify(
+            recipients=[recipient],
+            kind=N.Kind.MESSAGE,
+            text=f"{by.name} sent you a message{about}.",
+            url=url,
+        )
+    return message
+
+
+@transaction.atomic
+def conversation_mark_read(*, conversation: Conversation, by: User) -> None:
+    """Move `by`'s read marker to now and clear their notifications for this conversation.
+
+    Nothing is written when nothing arrived since `by` last read it, so reading an
+    unchanged conversation takes no write lock.
+    """
+    marker = "a_read_at" if by.pk == conversation.user_a_id else "b_read_at"
+    read_at = getattr(conversation, marker)
+    if read_at is not None and read_at >= conversation.last_message_at:
+        return
+    Conversation.objects.filter(pk=conversation.pk).update(**{marker: timezone.now()})
+    N.objects.filter(
+        recipient=by, kind=N.Kind.MESSAGE, url=conversation.get_absolute_url(), is_read=False
+    ).update(is_read=True)

@@ -32,4 +32,33 @@ urlpatterns = [
     path("agreements/<int:pk>/review/", views.ReviewCreateView.as_view(), name="review_create"),
     path("report/<str:kind>/<int:pk>/", views.ReportCreateView.as_view(), name="report_create"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    # --- Messages and notifications ---
+    path("messages/", views.InboxView.as_view(), name="inbox"),
+    path("messages/<int:pk>/", views.ConversationDetailView.as_view(), name="conversation_detail"),
+    path(
+        "tasks/<int:pk>/message/",
+        views.ConversationStartView.as_view(),
+        name="conversation_start",
+    ),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        views.NotificationOpenView.as_view(),
+        name="notification_open",
+    ),
+    path(
+        "notifications/read/",
+        views.NotificationsMarkAllReadView.as_view(),
+        name="notifications_mark_all_read",
+    ),
+    path(
+        "notifications/settings/",
+        views.EmailPreferencesView.as_view(),
+        name="email_preferences",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views.EmailUnsubscribeView.as_view(),
+        name="email_unsubscribe",
+    ),
 ]

@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "marketplace.context_processors.unread_counts",
             ],
         },
     },
@@ -163,6 +164,8 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tasker <no-reply@tasker.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the site is served, for links in emails (sent without a request at hand).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Background tasks ---
 # Emails go through django.tasks; the immediate backend runs them in-process after commit.

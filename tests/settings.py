@@ -19,3 +19,4 @@ STORAGES = {
 # Serve static files from the source folders, as in development (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+AXES_VERBOSE = False

@@ -1,6 +1,7 @@
 import pytest
 
-from marketplace.models import Bid, Report
+from marketplace.models import Bid, Message, Report
+from marketplace.services import conversation_start
 
 from .factories import PASSWORD, TaskFactory
 
@@ -105,3 +106,13 @@ def test_reading_pages_is_never_limited(tasker_client, tight_limits):
     task = TaskFactory()
     for _ in range(5):
         assert tasker_client.get(f"/tasks/{task.pk}/bid/").status_code == 200
+
+
+def test_messages_over_the_limit_get_a_429_and_are_not_saved(tasker, tasker_client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "message": "1/h"}
+    conversation = conversation_start(task=TaskFactory(), by=tasker)
+    url = f"/messages/{conversation.pk}/"
+    assert tasker_client.post(url, {"body": "Is the wardrobe still boxed?"}).status_code == 302
+    response = tasker_client.post(url, {"body": "And is there parking?"})
+    assert response.status_code == 429
+    assert list(Message.objects.values_list("body", flat=True)) == ["Is the wardrobe still boxed?"]

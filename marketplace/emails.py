@@ -1,0 +1,73 @@
+"""The email that goes with a notification, and its signed one-click unsubscribe link."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Notification
+
+UNSUBSCRIBE_SALT = "marketplace.emails.unsubscribe"
+
+
+def wants_email(user, kind: str) -> bool:
+    """Return whether `user` should get an email for a notification of `kind`."""
+    return bool(user.is_active and user.email and kind not in (user.email_muted_kinds or []))
+
+
+def unsubscribe_token(user, kind: str) -> str:
+    """Sign the user and the notification kind they can stop emails for.
+
+    No expiry: a link in an old email must still work (RFC 8058 one-click).
+    """
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """Return (user id, kind) from a token, or raise signing.BadSignature."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("u"), int)
+        or data.get("k") not in Notification.Kind.values
+    ):
+        raise signing.BadSignature("Unexpected unsubscribe token content.")
+    return data["u"], data["k"]
+
+
+def absolute_url(path: str) -> str:
+    """Turn a site path into a link that works from an email."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def notification_email(notification: Notification) -> EmailMultiAlternatives:
+    """Build the short plain-text and HTML email telling the recipient what happened."""
+    user = notification.recipient
+    unsubscribe_url = absolute_url(
+        reverse("marketplace:email_unsubscribe", args=[unsubscribe_token(user, notification.kind)])
+    )
+    context = {
+        "user": user,
+        "notification": notification,
+        "kind_label": notification.get_kind_display(),
+        "target_url": absolute_url(notification.url),
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": absolute_url(reverse("marketplace:email_preferences")),
+        "site_url": settings.SITE_URL,
+    }
+    # One line, whatever the text holds (a cancellation reason may span lines).
+    subject = " ".join(notification.text.split())
+    if len(subject) > 100:
+        subject = subject[:99] + "…"
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/notification.txt", context),
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    email.attach_alternative(render_to_string("emails/notification.html", context), "text/html")
+    return email
