@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from .factories import CustomerFactory, TaskerFactory, UserFactory
+from .factories import CustomerFactory, TaskerFactory, UserFactory, seed_categories
 
 
 def client_for(user) -> Client:
@@ -60,3 +60,10 @@ def other_tasker_client(other_tasker):
 @pytest.fixture
 def staff_client(staff):
     return client_for(staff)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Put back the seeded categories a previous run's transactional tests flushed (--reuse-db)."""
+    with django_db_blocker.unblock():
+        seed_categories()
