@@ -20,8 +20,15 @@ from .states import DomainError
 Kind = TaskEvent.Kind
 
 
-def _event(task: Task, actor: User | None, kind: str, old: str = "", note: str = "") -> None:
-    new = task.status if old else ""
+def _event(
+    task: Task, actor: User | None, kind: str, old: str = "", note: str = "", new: str = ""
+) -> None:
+    """Write one timeline entry.
+
+    `old` → `new` is the status change the action made: the task's (`new` defaults to its
+    current status), or, when the task keeps its status, the bid's or agreement's.
+    """
+    new = new or (task.status if old else "")
     TaskEvent.objects.create(
         task=task, actor=actor, kind=kind, from_status=old, to_status=new, note=note[:1000]
     )
@@ -189,8 +196,8 @@ def bid_withdraw(*, bid: Bid, by: User) -> Bid:
     task = _locked_task(bid.task_id)
     bid = Bid.objects.get(pk=bid.pk)
     bid.task = task
-    bid.move("withdraw", by)
-    _event(task, by, Kind.BID_WITHDRAWN)
+    old = bid.move("withdraw", by)
+    _event(task, by, Kind.BID_WITHDRAWN, old, new=bid.status)
     notify(
         recipients=[task.customer],
         kind=N.Kind.BID_CHANGED,
@@ -258,8 +265,8 @@ def _locked_agreement(pk: int) -> Agreement:
 def agreement_deliver(*, agreement: Agreement, by: User) -> Agreement:
     """The tasker says the work is done."""
     agreement = _locked_agreement(agreement.pk)
-    agreement.move("deliver", by, delivered_at=timezone.now())
-    _event(agreement.task, by, Kind.DELIVERED)
+    old = agreement.move("deliver", by, delivered_at=timezone.now())
+    _event(agreement.task, by, Kind.DELIVERED, old, new=agreement.status)
     notify(
         recipients=[agreement.customer],
         kind=N.Kind.AGREEMENT_DELIVERED,
