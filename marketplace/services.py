@@ -75,9 +75,13 @@ def task_post(*, task: Task, by: User) -> Task:
 
 @transaction.atomic
 def task_edit(*, task: Task, by: User, changed: list[str]) -> Task:
-    """Save the edits of an open task and tell its bidders what changed."""
+    """Save the edits of an open task and tell its bidders what changed.
+
+    Only the changed fields are written: the rest of `task` may be stale (a moderator may
+    have hidden it since the form was loaded).
+    """
     _locked_task(task.pk).require("edit", by)
-    task.save()
+    task.save(update_fields=[*changed, "updated_at"])
     what = ", ".join(changed) or "nothing"
     _event(task, by, Kind.EDITED, note=f"Changed: {what}.")
     notify(
