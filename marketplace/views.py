@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
@@ -402,10 +404,16 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 .order_by("status", "-created_at"),
                 "bids_page",
             ),
-            spent=completed.filter(customer=user).aggregate(total=Sum("price"))["total"] or 0,
-            earned=completed.filter(tasker=user).aggregate(total=Sum("price"))["total"] or 0,
+            spent=self.total(completed.filter(customer=user)),
+            earned=self.total(completed.filter(tasker=user)),
             **kwargs,
         )
+
+    @staticmethod
+    def total(agreements) -> Decimal:
+        """The sum of the agreements' prices, in pounds and pence (SQLite drops the pence)."""
+        total = agreements.aggregate(total=Sum("price", default=Decimal(0)))["total"]
+        return total.quantize(Decimal("0.01"))
 
     def page(self, queryset, param: str):
         """One page of a dashboard section; each section pages on its own parameter."""
