@@ -37,6 +37,13 @@ class TaskListView(ListView):
         tasks = Task.objects.open().public().with_card_data()
         return self.filter_form.filter(tasks)
 
+    def paginate_queryset(self, queryset, page_size):
+        # A bookmarked page that no longer exists shows the nearest one rather than a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        number = self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)

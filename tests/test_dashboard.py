@@ -94,8 +94,8 @@ def test_each_section_pages_on_its_own(customer_client, customer):
     assert len(second.context["tasks"]) == 2
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "999", "abc", "1e9", "\x00"])
-def test_a_bad_page_number_is_not_an_error(customer_client, customer, page):
+@pytest.mark.parametrize("number", ["0", "-1", "999", "abc", "1e9", "\x00"])
+def test_a_bad_page_number_is_not_an_error(customer_client, customer, number):
     TaskFactory.create_batch(11, customer=customer)
-    response = customer_client.get(DASHBOARD, {"tasks_page": page, "agreements_page": page})
+    response = customer_client.get(DASHBOARD, {"tasks_page": number, "agreements_page": number})
     assert response.status_code == 200
