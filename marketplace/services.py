@@ -35,7 +35,8 @@ def _event(
 
 
 def _locked_task(pk: int) -> Task:
-    return Task.objects.select_for_update().select_related("customer").get(pk=pk)
+    """Re-read the task, locking its row (and only its row: see `_locked_agreement`)."""
+    return Task.objects.select_for_update(of=("self",)).select_related("customer").get(pk=pk)
 
 
 def _pending_bidders(task: Task) -> list[User]:
@@ -258,8 +259,15 @@ def bid_accept(*, bid: Bid, by: User) -> Agreement:
 
 
 def _locked_agreement(pk: int) -> Agreement:
+    """Re-read the agreement, locking its row only.
+
+    A plain FOR UPDATE would also lock every row it joins: the task and both users. Two
+    people who are customer and tasker to each other would then deadlock on PostgreSQL (a
+    confirmation holding its parties' rows, a bid waiting to reference its tasker's).
+    The task is locked later by its own conditional update.
+    """
     return (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("task", "customer", "tasker")
         .get(pk=pk)
     )

@@ -216,3 +216,35 @@ def test_racing_accept_requests_all_get_a_page_and_one_agreement(customer):
 
     assert codes == [302] * 10
     assert Agreement.objects.count() == 1
+
+
+def test_bidding_and_confirming_between_the_same_two_people_do_not_deadlock(db):
+    """Ann bids on Ben's tasks while confirming Ben's work on hers, all at once.
+
+    Locking a task or an agreement must not lock the people on it: a bid needs a key-share
+    lock on its tasker, and a confirmation that held its parties' rows would wait for the
+    bid's customer while the bid waited for it (PostgreSQL reports a deadlock; a 500).
+    """
+    from .factories import UserFactory
+
+    ann, ben = UserFactory(), UserFactory()  # both roles
+    tasks = [TaskFactory(customer=ben) for _ in range(10)]
+    agreements = [
+        make_agreement(customer=ann, tasker=ben, status=Agreement.Status.DELIVERED)
+        for _ in range(10)
+    ]
+
+    def act(i):
+        if i % 2:
+            return services.agreement_confirm(agreement=agreements[i // 2], by=ann)
+        return services.bid_place(
+            task=tasks[i // 2],
+            by=ann,
+            amount=Decimal("40.00"),
+            message="I can start straight away.",
+            estimated_hours=None,
+        )
+
+    wins, losses = split(race(20, act))
+
+    assert len(wins) == 20 and not losses
