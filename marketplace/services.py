@@ -314,7 +314,8 @@ def agreement_cancel(*, agreement: Agreement, by: User, reason: str) -> Agreemen
         "cancel", by, cancelled_at=timezone.now(), cancelled_by=by, cancellation_reason=reason
     )
     old = agreement.task.move("cancel_assigned", None)
-    _event(agreement.task, by, Kind.AGREEMENT_CANCELLED, old, note=reason)
+    # The task's timeline is public: the reason stays on the agreement, for its parties.
+    _event(agreement.task, by, Kind.AGREEMENT_CANCELLED, old)
     notify(
         recipients=[agreement.counterpart(by)],
         kind=N.Kind.AGREEMENT_CANCELLED,

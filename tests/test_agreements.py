@@ -200,3 +200,17 @@ def test_an_ended_agreement_cannot_be_cancelled(customer_client, customer, taske
     label = ended.get_status_display().lower()
     assert f"You cannot cancel the agreement: it is {label}." in response.content.decode()
     assert snapshot() == before
+
+
+def test_the_reason_for_cancelling_is_for_the_parties_only(
+    request, tasker_client, agreement, customer_client
+):
+    tasker_client.post(url("agreement_cancel", agreement), {"reason": REASON})
+    task_url = agreement.task.get_absolute_url()
+    for persona in ("client", "other_tasker_client", "other_customer_client"):
+        page = request.getfixturevalue(persona).get(task_url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Agreement cancelled" in html and REASON not in html, persona
+    for client in (customer_client, tasker_client):
+        assert REASON in client.get(agreement.get_absolute_url()).content.decode()
