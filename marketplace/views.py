@@ -219,6 +219,12 @@ class TaskEditView(OwnTaskMixin, ServiceFormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"instance": self.object}
 
+    def form_valid(self, form):
+        if not form.has_changed():  # nothing to record, nobody to tell
+            messages.info(self.request, "Nothing was changed.")
+            return redirect(self.object)
+        return super().form_valid(form)
+
     def act(self, form):
         return services.task_edit(
             task=form.instance, by=self.request.user, changed=form.changed_data

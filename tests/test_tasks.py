@@ -390,3 +390,14 @@ def test_an_edit_saves_only_what_the_form_changed(customer, open_task):
     open_task.refresh_from_db()
     assert open_task.budget == Decimal("99.00")
     assert (open_task.is_hidden, open_task.hidden_reason) == (True, "Spam")
+
+
+def test_saving_the_form_unchanged_tells_nobody(customer_client, open_task):
+    form = customer_client.get(url("task_edit", open_task)).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["due_date"] = open_task.due_date.isoformat()
+    before = snapshot()
+    response = customer_client.post(url("task_edit", open_task), data)
+    assert response.status_code == 302 and response["Location"] == open_task.get_absolute_url()
+    assert messages_of(response) == ["Nothing was changed."]
+    assert snapshot() == before
