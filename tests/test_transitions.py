@@ -83,16 +83,21 @@ def last_event(task) -> TaskEvent:
     return TaskEvent.objects.filter(task=task).order_by("-id").first()
 
 
+class People(dict):
+    """The personas by name, each made only when a test first asks for it."""
+
+    def __init__(self, request):
+        super().__init__({SYSTEM: None})
+        self.request = request
+
+    def __missing__(self, name):
+        self[name] = self.request.getfixturevalue(name)
+        return self[name]
+
+
 @pytest.fixture
-def people(customer, tasker, other_customer, other_tasker, staff):
-    return {
-        "customer": customer,
-        "tasker": tasker,
-        "other_customer": other_customer,
-        "other_tasker": other_tasker,
-        "staff": staff,
-        SYSTEM: None,
-    }
+def people(request, db):
+    return People(request)
 
 
 # --- The tables themselves ---
