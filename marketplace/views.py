@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import F, Prefetch, Q, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
@@ -190,7 +190,8 @@ class TaskDetailView(DetailView):
         """The owner's table of bids, with each tasker's track record, sortable."""
         order = {
             "amount": ("amount", "created_at"),
-            "rating": ("-rating_avg", "amount"),
+            # Unrated taskers last on every database (PostgreSQL puts NULLs first in DESC).
+            "rating": (F("rating_avg").desc(nulls_last=True), "amount"),
         }.get(self.request.GET.get("sort"), ("amount", "created_at"))
         return (
             task.bids.select_related("tasker")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from marketplace.models import Bid, BidRevision, Notification, Task, TaskEvent
 
 from .conftest import client_for
-from .factories import BidFactory, TaskFactory, UserFactory
+from .factories import BidFactory, ReviewFactory, TaskerFactory, TaskFactory, UserFactory
 from .helpers import make_agreement, messages_of, snapshot
 
 MESSAGE = "I have assembled dozens of these and can come on Saturday."
@@ -272,3 +272,23 @@ def test_other_taskers_never_see_another_taskers_amount(
     for persona in ("client", "other_customer_client"):
         html = request.getfixturevalue(persona).get(task.get_absolute_url()).content.decode()
         assert "123.45" not in html and "67.89" not in html and "234.56" not in html
+
+
+# --- The owner's table of bids ---
+
+
+def test_the_owner_can_sort_bids_by_price_or_by_rating(customer_client, task, other_customer):
+    unrated = BidFactory(task=task, tasker=TaskerFactory(), amount=Decimal("50.00"))
+    good = BidFactory(task=task, tasker=TaskerFactory(), amount=Decimal("90.00"))
+    best = BidFactory(task=task, tasker=TaskerFactory(), amount=Decimal("95.00"))
+    for bid, rating in ((good, 3), (best, 5)):
+        done = make_agreement(customer=other_customer, tasker=bid.tasker, status="completed")
+        ReviewFactory(agreement=done, rating=rating, published_at=done.completed_at)
+
+    def order(sort):
+        response = customer_client.get(task.get_absolute_url(), {"sort": sort})
+        return list(response.context["bids"])
+
+    assert order("amount") == [unrated, good, best]
+    assert order("rating") == [best, good, unrated]  # no rating yet goes last
+    assert order("nonsense") == [unrated, good, best]
