@@ -88,7 +88,7 @@ class ProfileView(DetailView):
         reviews = (
             Review.objects.visible()
             .filter(subject=self.object)
-            .select_related("author", "agreement")
+            .select_related("author", "subject", "agreement")
         )
         page = Paginator(reviews, 10).get_page(self.request.GET.get("page"))
         return super().get_context_data(reviews=page, page_obj=page, **kwargs)

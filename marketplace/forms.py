@@ -150,8 +150,13 @@ class TaskFilterForm(forms.Form):
     )
 
     def filter(self, tasks):
-        """Return `tasks` narrowed and ordered by the valid filters."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Return `tasks` narrowed and ordered by the valid filters.
+
+        A field in error is left out; the others still apply (a mistyped budget does not
+        throw away the keywords and category the user chose).
+        """
+        self.is_valid()  # fields in error are left out of cleaned_data
+        data = getattr(self, "cleaned_data", {})
         if q := (data.get("q") or "").strip():
             for word in q.split()[:5]:
                 tasks = tasks.filter(Q(title__icontains=word) | Q(description__icontains=word))

@@ -31,15 +31,23 @@ from .states import DomainError
 Kind = TaskEvent.Kind
 
 
-def _event(task: Task, actor: User | None, kind: str, old: str = "", note: str = "") -> None:
-    new = task.status if old else ""
+def _event(
+    task: Task, actor: User | None, kind: str, old: str = "", note: str = "", new: str = ""
+) -> None:
+    """Write one timeline entry.
+
+    `old` → `new` is the status change the action made: the task's (`new` defaults to its
+    current status), or, when the task keeps its status, the bid's or agreement's.
+    """
+    new = new or (task.status if old else "")
     TaskEvent.objects.create(
         task=task, actor=actor, kind=kind, from_status=old, to_status=new, note=note[:1000]
     )
 
 
 def _locked_task(pk: int) -> Task:
-    return Task.objects.select_for_update().select_related("customer").get(pk=pk)
+    """Re-read the task, locking its row (and only its row: see `_locked_agreement`)."""
+    return Task.objects.select_for_update(of=("self",)).select_related("customer").get(pk=pk)
 
 
 def _pending_bidders(task: Task) -> list[User]:
@@ -79,9 +87,13 @@ def task_post(*, task: Task, by: User) -> Task:
 
 @transaction.atomic
 def task_edit(*, task: Task, by: User, changed: list[str]) -> Task:
-    """Save the edits of an open task and tell its bidders what changed."""
+    """Save the edits of an open task and tell its bidders what changed.
+
+    Only the changed fields are written: the rest of `task` may be stale (a moderator may
+    have hidden it since the form was loaded).
+    """
     _locked_task(task.pk).require("edit", by)
-    task.save()
+    task.save(update_fields=[*changed, "updated_at"])
     what = ", ".join(changed) or "nothing"
     _event(task, by, Kind.EDITED, note=f"Changed: {what}.")
     notify(
@@ -200,8 +212,8 @@ def bid_withdraw(*, bid: Bid, by: User) -> Bid:
     task = _locked_task(bid.task_id)
     bid = Bid.objects.get(pk=bid.pk)
     bid.task = task
-    bid.move("withdraw", by)
-    _event(task, by, Kind.BID_WITHDRAWN)
+    old = bid.move("withdraw", by)
+    _event(task, by, Kind.BID_WITHDRAWN, old, new=bid.status)
     notify(
         recipients=[task.customer],
         kind=N.Kind.BID_CHANGED,
@@ -258,8 +270,15 @@ def bid_accept(*, bid: Bid, by: User) -> Agreement:
 
 
 def _locked_agreement(pk: int) -> Agreement:
+    """Re-read the agreement, locking its row only.
+
+    A plain FOR UPDATE would also lock every row it joins: the task and both users. Two
+    people who are customer and tasker to each other would then deadlock on PostgreSQL (a
+    confirmation holding its parties' rows, a bid waiting to reference its tasker's).
+    The task is locked later by its own conditional update.
+    """
     return (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("task", "customer", "tasker")
         .get(pk=pk)
     )
@@ -269,8 +288,8 @@ def _locked_agreement(pk: int) -> Agreement:
 def agreement_deliver(*, agreement: Agreement, by: User) -> Agreement:
     """The tasker says the work is done."""
     agreement = _locked_agreement(agreement.pk)
-    agreement.move("deliver", by, delivered_at=timezone.now())
-    _event(agreement.task, by, Kind.DELIVERED)
+    old = agreement.move("deliver", by, delivered_at=timezone.now())
+    _event(agreement.task, by, Kind.DELIVERED, old, new=agreement.status)
     notify(
         recipients=[agreement.customer],
         kind=N.Kind.AGREEMENT_DELIVERED,
@@ -306,7 +325,8 @@ def agreement_cancel(*, agreement: Agreement, by: User, reason: str) -> Agreemen
         "cancel", by, cancelled_at=timezone.now(), cancelled_by=by, cancellation_reason=reason
     )
     old = agreement.task.move("cancel_assigned", None)
-    _event(agreement.task, by, Kind.AGREEMENT_CANCELLED, old, note=reason)
+    # The task's timeline is public: the reason stays on the agreement, for its parties.
+    _event(agreement.task, by, Kind.AGREEMENT_CANCELLED, old)
     notify(
         recipients=[agreement.counterpart(by)],
         kind=N.Kind.AGREEMENT_CANCELLED,

@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import F, Prefetch, Q, Sum
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -56,9 +58,10 @@ class TaskListView(ListView):
         return self.filter_form.filter(tasks)
 
     def paginate_queryset(self, queryset, page_size):
-        # An out-of-range or garbled page number shows the nearest page, not a 404.
+        # A bookmarked page that no longer exists shows the nearest one rather than a 404.
         paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        number = self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -207,7 +210,8 @@ class TaskDetailView(DetailView):
         """The owner's table of bids, with each tasker's track record, sortable."""
         order = {
             "amount": ("amount", "created_at"),
-            "rating": ("-rating_avg", "amount"),
+            # Unrated taskers last on every database (PostgreSQL puts NULLs first in DESC).
+            "rating": (F("rating_avg").desc(nulls_last=True), "amount"),
         }.get(self.request.GET.get("sort"), ("amount", "created_at"))
         return (
             task.bids.select_related("tasker")
@@ -235,6 +239,12 @@ class TaskEditView(OwnTaskMixin, ServiceFormView):
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"instance": self.object}
+
+    def form_valid(self, form):
+        if not form.has_changed():  # nothing to record, nobody to tell
+            messages.info(self.request, "Nothing was changed.")
+            return redirect(self.object)
+        return super().form_valid(form)
 
     def act(self, form):
         return services.task_edit(
@@ -468,10 +478,16 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 .order_by("status", "-created_at"),
                 "bids_page",
             ),
-            spent=completed.filter(customer=user).aggregate(total=Sum("price"))["total"] or 0,
-            earned=completed.filter(tasker=user).aggregate(total=Sum("price"))["total"] or 0,
+            spent=self.total(completed.filter(customer=user)),
+            earned=self.total(completed.filter(tasker=user)),
             **kwargs,
         )
+
+    @staticmethod
+    def total(agreements) -> Decimal:
+        """The sum of the agreements' prices, in pounds and pence (SQLite drops the pence)."""
+        total = agreements.aggregate(total=Sum("price", default=Decimal(0)))["total"]
+        return total.quantize(Decimal("0.01"))
 
     def page(self, queryset, param: str):
         """One page of a dashboard section; each section pages on its own parameter."""

@@ -1,7 +1,9 @@
 import datetime
+import importlib
 from decimal import Decimal
 
 import factory
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from accounts.models import User
@@ -46,9 +48,20 @@ class TaskerFactory(UserFactory):
     role = User.Role.TASKER
 
 
+def seed_categories() -> list[Category]:
+    """Seed the categories as the data migration does (idempotent); return them all.
+
+    Transactional tests (races, live server) end by flushing every table, which takes the
+    migration's categories with it; tests that need them call this.
+    """
+    seed = importlib.import_module("marketplace.migrations.0002_seed_categories")
+    seed.add_categories(django_apps, None)
+    return list(Category.objects.order_by("pk"))
+
+
 def category() -> Category:
     """One of the categories the data migration seeds."""
-    return Category.objects.order_by("pk").first()
+    return Category.objects.order_by("pk").first() or seed_categories()[0]
 
 
 class TaskFactory(factory.django.DjangoModelFactory):

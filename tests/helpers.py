@@ -1,0 +1,56 @@
+"""Small helpers the lifecycle tests share."""
+
+import datetime
+
+from django.contrib.messages import get_messages
+from django.utils import timezone
+
+from marketplace.models import (
+    Agreement,
+    Bid,
+    BidRevision,
+    Notification,
+    Review,
+    Task,
+    TaskEvent,
+)
+
+from .factories import AgreementFactory, TaskFactory
+
+
+def snapshot() -> dict:
+    """Every row of the lifecycle tables, to show that a refused action changed nothing."""
+    return {
+        model.__name__: list(model.objects.order_by("pk").values())
+        for model in (Task, Bid, BidRevision, Agreement, Review, TaskEvent, Notification)
+    }
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def make_agreement(*, customer, tasker, status=Agreement.Status.ACTIVE, **fields) -> Agreement:
+    """An agreement in `status`, with its task and bid in the matching states."""
+    task_status = {
+        Agreement.Status.ACTIVE: Task.Status.ASSIGNED,
+        Agreement.Status.DELIVERED: Task.Status.ASSIGNED,
+        Agreement.Status.COMPLETED: Task.Status.COMPLETED,
+        Agreement.Status.CANCELLED: Task.Status.CANCELLED,
+    }[status]
+    now = timezone.now()
+    stamps = {
+        Agreement.Status.DELIVERED: {"delivered_at": now},
+        Agreement.Status.COMPLETED: {"delivered_at": now, "completed_at": now},
+        Agreement.Status.CANCELLED: {
+            "cancelled_at": now,
+            "cancelled_by": customer,
+            "cancellation_reason": "Plans changed.",
+        },
+    }.get(status, {})
+    task = TaskFactory(customer=customer, status=task_status)
+    return AgreementFactory(task=task, bid__tasker=tasker, status=status, **(stamps | fields))
+
+
+def days_ago(days: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days)

@@ -1,0 +1,101 @@
+"""The dashboard: what waits for me, my tasks, bids and agreements, spent and earned."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from marketplace.models import Agreement
+
+from .conftest import client_for
+from .factories import BidFactory, TaskFactory, UserFactory
+from .helpers import make_agreement
+
+DASHBOARD = reverse("marketplace:dashboard")
+S = Agreement.Status
+
+
+def total(html: str, heading: str) -> str:
+    match = re.search(rf'<h2 class="h6">{heading}</h2><p class="fs-4 mb-0">([^<]*)</p>', html)
+    assert match, heading
+    return match.group(1)
+
+
+def test_anonymous_is_sent_to_log_in(client, db):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_totals_count_completed_agreements_only(db, other_customer, other_tasker):
+    me = UserFactory()  # both a customer and a tasker
+    for status, price in [
+        (S.COMPLETED, "100.00"),
+        (S.COMPLETED, "50.50"),
+        (S.ACTIVE, "999.00"),
+        (S.DELIVERED, "888.00"),
+        (S.CANCELLED, "777.00"),
+    ]:
+        make_agreement(customer=me, tasker=other_tasker, status=status, price=Decimal(price))
+    for status, price in [(S.COMPLETED, "30.00"), (S.CANCELLED, "70.00")]:
+        make_agreement(customer=other_customer, tasker=me, status=status, price=Decimal(price))
+    # Other people's agreements are none of my business.
+    make_agreement(customer=other_customer, tasker=other_tasker, status=S.COMPLETED)
+
+    response = client_for(me).get(DASHBOARD)
+    assert (response.context["spent"], response.context["earned"]) == (
+        Decimal("150.50"),
+        Decimal("30.00"),
+    )
+    html = response.content.decode()
+    assert total(html, "Total spent") == "£150.50"
+    assert total(html, "Total earned") == "£30.00"
+
+
+def test_totals_start_at_zero(customer_client, tasker_client):
+    assert total(customer_client.get(DASHBOARD).content.decode(), "Total spent") == "£0.00"
+    assert total(tasker_client.get(DASHBOARD).content.decode(), "Total earned") == "£0.00"
+
+
+def test_what_waits_for_each_party(customer, tasker, customer_client, tasker_client):
+    active = make_agreement(customer=customer, tasker=tasker, title="Hang three shelves")
+    delivered = make_agreement(
+        customer=customer, tasker=tasker, status=S.DELIVERED, title="Fix the garden gate"
+    )
+    tasker_waiting = tasker_client.get(DASHBOARD).context["needs_action"]
+    customer_waiting = customer_client.get(DASHBOARD).context["needs_action"]
+    assert list(tasker_waiting) == [active]
+    assert list(customer_waiting) == [delivered]
+    html = customer_client.get(DASHBOARD).content.decode()
+    assert "Tom Tasker says it is delivered: confirm completion" in html
+
+
+def test_my_tasks_and_bids_are_mine_only(customer, tasker, other_customer, other_tasker):
+    mine = TaskFactory(customer=customer, title="Clean the oven please")
+    theirs = TaskFactory(customer=other_customer, title="Walk the neighbour's dog")
+    BidFactory(task=theirs, tasker=tasker, amount=Decimal("42.00"))
+    BidFactory(task=mine, tasker=other_tasker, amount=Decimal("37.00"))
+
+    customer_html = client_for(customer).get(DASHBOARD).content.decode()
+    assert "Clean the oven please" in customer_html
+    assert "Walk the neighbour&#x27;s dog" not in customer_html
+
+    tasker_html = client_for(tasker).get(DASHBOARD).content.decode()
+    assert "Walk the neighbour&#x27;s dog" in tasker_html and "£42.00" in tasker_html
+    assert "£37.00" not in tasker_html
+
+
+def test_each_section_pages_on_its_own(customer_client, customer):
+    TaskFactory.create_batch(12, customer=customer)
+    first = customer_client.get(DASHBOARD)
+    assert len(first.context["tasks"]) == 10
+    assert "?tasks_page=2" in first.content.decode()
+    second = customer_client.get(DASHBOARD, {"tasks_page": 2, "bids_page": 1})
+    assert len(second.context["tasks"]) == 2
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "999", "abc", "1e9", "\x00"])
+def test_a_bad_page_number_is_not_an_error(customer_client, customer, number):
+    TaskFactory.create_batch(11, customer=customer)
+    response = customer_client.get(DASHBOARD, {"tasks_page": number, "agreements_page": number})
+    assert response.status_code == 200
