@@ -1,4 +1,4 @@
-"""SQLite is tuned for concurrent writers; these check the tuning is really in force."""
+"""Database settings: SQLite is tuned for concurrent writers; PostgreSQL reuses connections."""
 
 import sqlite3
 
@@ -53,6 +53,15 @@ def test_sqlite_transactions_take_the_write_lock_when_they_begin():
         other.close()
 
 
-@requires_sqlite
 def test_requests_are_not_wrapped_in_one_transaction():
+    # Services open their own short transactions; a request-long one would hold SQLite's lock.
     assert connection.settings_dict["ATOMIC_REQUESTS"] is False
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason=f"PostgreSQL connection settings do not apply: this run uses {connection.vendor}",
+)
+def test_postgres_connections_are_reused_and_health_checked():
+    assert connection.settings_dict["CONN_MAX_AGE"] > 0
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
