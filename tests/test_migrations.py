@@ -21,4 +21,5 @@ def test_the_data_migration_seeds_the_categories():
 @pytest.mark.django_db(transaction=True)
 def test_transactional_tests_also_start_with_the_seeded_categories():
     # Transactional tests flush the database when they end; the next one must not miss them.
+    # (Browser tests, transactional too, run before this one.)
     assert set(Category.objects.values_list("slug", flat=True)) == {slug for _, slug, _ in SEEDED}

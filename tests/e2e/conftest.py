@@ -24,6 +24,11 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
+# Playwright's sync API runs an event loop in the test thread from the moment it starts, so
+# Django would refuse the ORM calls made between browser steps (and by the database fixtures).
+# Nothing here is really async.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"true", "1", "yes"}
@@ -40,9 +45,6 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
         if running_in_ci():
             pytest.fail(message, pytrace=False)  # CI must run the browser tests, never skip
         pytest.skip(message)
-    # Playwright's sync API runs an event loop in this thread, so Django would refuse the
-    # ORM calls the tests make between browser steps. Nothing here is really async.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
@@ -53,13 +55,22 @@ def base_url(live_server) -> str:
 
 
 @pytest.fixture
-def screenshot(page) -> Callable[[str], Path]:
-    """Save a full-page screenshot as test-artifacts/screenshots/<name>.png."""
+def screenshot(browser) -> Callable[..., list[Path]]:
+    """Save full-page screenshots to test-artifacts/screenshots/.
 
-    def take(name: str) -> Path:
+    `screenshot("name", page)` saves that page as name.png; `screenshot("name")` saves every
+    page open in the browser: name.png if there is one, name-1.png, name-2.png... if several.
+    """
+
+    def take(name: str, page=None) -> list[Path]:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=path, full_page=True)
-        return path
+        pages = [page] if page else [p for c in browser.contexts for p in c.pages]
+        paths = [
+            SCREENSHOTS / (f"{name}.png" if len(pages) == 1 else f"{name}-{number}.png")
+            for number in range(1, len(pages) + 1)
+        ]
+        for shot, path in zip(pages, paths, strict=True):
+            shot.screenshot(path=path, full_page=True)
+        return paths
 
     return take

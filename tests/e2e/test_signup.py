@@ -17,7 +17,7 @@ def test_a_visitor_signs_up_as_a_tasker_signs_out_and_signs_back_in_by_email(
 ):
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Get your to-do list done")
-    screenshot("home")
+    screenshot("home", page)
 
     page.get_by_role("link", name="Sign up to earn as a tasker").click()
     expect(page.get_by_role("heading", name="Create your Tasker account")).to_be_visible()
@@ -28,13 +28,13 @@ def test_a_visitor_signs_up_as_a_tasker_signs_out_and_signs_back_in_by_email(
     page.get_by_label("City").fill("Leeds")
     page.get_by_label(re.compile(r"^\s*Password\W*$")).fill(PASSWORD)  # not "confirmation"
     page.get_by_label("Password confirmation").fill(PASSWORD)
-    screenshot("signup-filled")
+    screenshot("signup-filled", page)
     page.get_by_role("button", name="Create account").click()
 
     expect(page.get_by_role("status")).to_contain_text("Welcome to Tasker, Tara Tasker!")
     main_nav = page.get_by_role("navigation", name="Main")
     expect(main_nav.get_by_role("link", name="Tara Tasker")).to_be_visible()
-    screenshot("dashboard-after-signup")
+    screenshot("dashboard-after-signup", page)
     assert User.objects.get(username="tara").role == User.Role.TASKER
 
     main_nav.get_by_role("button", name="Sign out").click()
@@ -45,7 +45,7 @@ def test_a_visitor_signs_up_as_a_tasker_signs_out_and_signs_back_in_by_email(
     main_nav.get_by_role("link", name="Sign in").click()
     page.get_by_label("Username or email").fill("tara@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    screenshot("login-filled")
+    screenshot("login-filled", page)
     page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("status")).to_contain_text("Signed in as Tara Tasker.")
