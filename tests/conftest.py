@@ -72,6 +72,7 @@ def _reset_sequences(conn) -> None:
 
 @pytest.fixture(autouse=True)
 def _sequences_after_serialized_rollback(request):
+    """After the rows are restored with their ids, let new rows get fresh ones."""
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("serialized_rollback"):
         from django.db import connection
