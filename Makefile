@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
 .PHONY: run test serve lint format bench setup clean
 
@@ -25,7 +26,7 @@ setup: $(STAMP)
 run: $(STAMP) .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -36,7 +37,7 @@ serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: $(STAMP) .env
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
-	$(BIN)/gunicorn tasker.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+	$(BIN)/gunicorn tasker.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
 
 # Pages at scale against the framework's floor; see README "Performance".
 bench: $(STAMP)

@@ -6,6 +6,104 @@ from django.test import Client
 
 from .factories import CustomerFactory, TaskerFactory, UserFactory, seed_categories
 
+# --- Transactional tests and --reuse-db ---
+# A transactional test (live server, threads) ends by flushing every table, rows from data
+# migrations included (categories, groups). So each one is given `serialized_rollback`: it
+# starts from the rows the migrated database had. And since --reuse-db keeps the test
+# database, a flushed one is restored at the end of the run, or rebuilt at the next start.
+
+
+def pytest_collection_modifyitems(items):
+    """Make every transactional test start from the migrated database's rows."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        transactional = kwargs.get("transaction") or any(
+            name in item.fixturenames for name in ("transactional_db", "live_server")
+        )
+        if transactional and "serialized_rollback" not in kwargs:
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(
+                pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), False
+            )
+
+
+def _reused_test_db_was_flushed() -> bool:
+    """Whether the kept test database lacks the rows every migrated database has."""
+    from pathlib import Path
+
+    from django.db import DatabaseError, connection
+
+    test_db = connection.copy()
+    test_db.settings_dict["NAME"] = connection.creation._get_test_db_name()
+    if test_db.vendor == "sqlite" and not Path(test_db.settings_dict["NAME"]).exists():
+        return False
+    try:
+        with test_db.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT COUNT(*) FROM django_content_type),"
+                " (SELECT COUNT(*) FROM marketplace_category)"
+            )
+            return 0 in cursor.fetchone()
+    except DatabaseError:  # no such database or table yet: setup creates and migrates it
+        return False
+    finally:
+        test_db.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(django_db_createdb, django_db_blocker) -> bool:
+    """Rebuild a kept test database that an interrupted run left flushed."""
+    if django_db_createdb:
+        return True
+    with django_db_blocker.unblock():
+        return _reused_test_db_was_flushed()
+
+
+def _reset_sequences(conn) -> None:
+    """Move PostgreSQL's id sequences past rows restored with their ids (no-op on SQLite)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    models = apps.get_models(include_auto_created=True)
+    with conn.cursor() as cursor:
+        for statement in conn.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _sequences_after_serialized_rollback(request):
+    """After the rows are restored with their ids, let new rows get fresh ones."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("serialized_rollback"):
+        from django.db import connection
+
+        request.getfixturevalue("transactional_db")
+        _reset_sequences(connection)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Share the migrated rows with every connection, and put them back after the run."""
+    from django.db import connections
+
+    snapshots = {}
+    for conn in connections.all(initialized_only=True):
+        contents = getattr(conn, "_test_serialized_contents", None)
+        if contents is not None:
+            snapshots[conn.alias] = contents
+            # Django keeps connections in thread-critical locals that switch to other storage
+            # while an event loop runs in the thread, as Playwright's does once a browser test
+            # starts. The new connection object must still see the snapshot.
+            type(conn)._test_serialized_contents = contents
+    yield
+    with django_db_blocker.unblock():
+        for alias, contents in snapshots.items():
+            conn = connections[alias]
+            conn.creation.deserialize_db_from_string(contents)
+            _reset_sequences(conn)
+            del type(conn)._test_serialized_contents
+
 
 def client_for(user) -> Client:
     client = Client()
