@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from .factories import CustomerFactory, TaskerFactory, UserFactory, seed_categories
+from .factories import CustomerFactory, TaskerFactory, UserFactory
 
 # --- Transactional tests and --reuse-db ---
 # A transactional test (live server, threads) ends by flushing every table, rows from data
@@ -167,10 +167,3 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Put back the seeded categories a previous run's transactional tests flushed (--reuse-db)."""
-    with django_db_blocker.unblock():
-        seed_categories()
