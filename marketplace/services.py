@@ -176,7 +176,7 @@ def bid_place(
     notify(
         recipients=[task.customer],
         kind=N.Kind.BID_PLACED,
-        text=f"{by.name} bid £{amount} on “{task.title}”.",
+        text=f"{by.name} bid £{amount:.2f} on “{task.title}”.",
         url=task.get_absolute_url(),
     )
     return bid
@@ -200,7 +200,7 @@ def bid_edit(
     notify(
         recipients=[task.customer],
         kind=N.Kind.BID_CHANGED,
-        text=f"{by.name} revised their bid on “{task.title}” to £{amount}.",
+        text=f"{by.name} revised their bid on “{task.title}” to £{amount:.2f}.",
         url=task.get_absolute_url(),
     )
     return current
@@ -254,7 +254,7 @@ def bid_accept(*, bid: Bid, by: User) -> Agreement:
     notify(
         recipients=[bid.tasker],
         kind=N.Kind.BID_ACCEPTED,
-        text=f"Your bid of £{bid.amount} on “{task.title}” was accepted. Time to get to work!",
+        text=f"Your bid of £{bid.amount:.2f} on “{task.title}” was accepted. Time to get to work!",
         url=agreement.get_absolute_url(),
     )
     notify(
