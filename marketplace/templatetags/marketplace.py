@@ -1,5 +1,6 @@
 from django import template
 
+from marketplace.models import Agreement, Bid, Task
 from marketplace.selectors import completion_rate as rate
 
 register = template.Library()
@@ -23,3 +24,16 @@ def page_url(context, number, param="page") -> str:
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+STATUS_LABELS = {
+    **dict(Bid.Status.choices),
+    **dict(Agreement.Status.choices),
+    **dict(Task.Status.choices),
+}
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """The human label of a task, bid or agreement status code (timeline entries hold codes)."""
+    return STATUS_LABELS.get(code, code).lower()
