@@ -53,8 +53,8 @@ def test_a_notification_is_emailed_after_commit(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [customer.email]
-    assert message.subject == "Tom Tasker bid £45 on “Fix the gate”."
-    assert "Tom Tasker bid £45" in message.body
+    assert message.subject == "Tom Tasker bid £45.00 on “Fix the gate”."
+    assert "Tom Tasker bid £45.00" in message.body
     assert f"http://127.0.0.1:8000{task.get_absolute_url()}" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
