@@ -81,7 +81,9 @@ class AgreementFactory(factory.django.DjangoModelFactory):
         model = Agreement
 
     task = factory.SubFactory(TaskFactory, status=Task.Status.ASSIGNED)
-    bid = factory.SubFactory(BidFactory, task=factory.SelfAttribute("..task"), status=Bid.Status.ACCEPTED)
+    bid = factory.SubFactory(
+        BidFactory, task=factory.SelfAttribute("..task"), status=Bid.Status.ACCEPTED
+    )
     customer = factory.SelfAttribute("task.customer")
     tasker = factory.SelfAttribute("bid.tasker")
     title = factory.SelfAttribute("task.title")
