@@ -2,9 +2,10 @@
 
 `bulk_create` builds a model instance per row and compiles SQL for every batch; at a few
 hundred thousand rows that is minutes. Here each model gets its INSERT statement once and
-rows are tuples of already-adapted values, which both SQLite and PostgreSQL take at tens
-of thousands of rows a second. Columns a row does not mention get the field's default,
-so a field added to a model later needs no change here unless it is required.
+rows are tuples of already-adapted values, written with `executemany` on SQLite and
+`COPY` on PostgreSQL: tens of thousands of rows a second on both. Columns a row does not
+mention get the field's default, so a field added to a model later needs no change here
+unless it is required.
 """
 
 from collections.abc import Sequence
@@ -42,13 +43,12 @@ class RowInserter:
             elif default is not None:
                 default = f.get_db_prep_save(default, connection)
             self.defaults[f.column] = default
-        quote = ops.quote_name
         # Table and column names come from the model's _meta, never from input.
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-            quote(model._meta.db_table),
-            ", ".join(quote(c) for c in self.columns),
-            ", ".join(["%s"] * len(self.columns)),
-        )
+        table = ops.quote_name(model._meta.db_table)
+        columns = ", ".join(ops.quote_name(c) for c in self.columns)
+        placeholders = ", ".join(["%s"] * len(self.columns))
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
         self.rows: list[tuple] = []
         self.written = 0
 
@@ -66,8 +66,14 @@ class RowInserter:
         """Write the queued rows; return how many."""
         count = len(self.rows)
         with connection.cursor() as cursor:
-            for start in range(0, count, EXECUTEMANY_BATCH):
-                cursor.executemany(self.sql, self.rows[start : start + EXECUTEMANY_BATCH])
+            if connection.vendor == "postgresql":
+                # COPY streams the rows; executemany would wait for each one.
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+            else:
+                for start in range(0, count, EXECUTEMANY_BATCH):
+                    cursor.executemany(self.sql, self.rows[start : start + EXECUTEMANY_BATCH])
         self.rows.clear()
         self.written += count
         return count
