@@ -1,6 +1,5 @@
 """`manage.py expire_tasks`: open tasks past their due date become expired."""
 
-import argparse
 import datetime
 
 from django.core.management.base import BaseCommand
@@ -11,20 +10,8 @@ from marketplace import services
 from marketplace.models import Task
 from marketplace.states import DomainError
 
+from ._args import day_count
 from ._progress import Progress
-
-
-def positive(value: str) -> int:
-    """argparse type: a whole number, 1 or more."""
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number of days, 1 or more, got {value!r}"
-        )
-    return number
 
 
 def plural(n: int, word: str) -> str:
@@ -43,7 +30,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--days",
-            type=positive,
+            type=day_count,
             metavar="N",
             help="also expire open tasks posted more than N days ago, whatever their due date",
         )

@@ -1,6 +1,5 @@
 """`manage.py seed_demo`: demo accounts and a living marketplace, or benchmark-size data."""
 
-import argparse
 import random
 import time
 
@@ -10,20 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from marketplace.models import Category
 
+from ._args import count
 from ._demo import DEMO_PASSWORD, DEMO_USERS, DemoSeeder
 from ._scale import ScaleSeeder, ScaleSize, scale_username
 from ._scale_content import WORK
-
-
-def count(value: str) -> int:
-    """argparse type: a whole number, zero or more."""
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {value!r}")
-    return number
 
 
 class Command(BaseCommand):
