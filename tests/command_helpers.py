@@ -71,9 +71,9 @@ def seeded_once(django_db_blocker, *args):
         transaction.set_rollback(True)
 
 
-def manage(*args: str) -> subprocess.CompletedProcess:
+def manage(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `manage.py` in a child process, as an operator would, with the test settings."""
-    env = os.environ | {"DJANGO_SETTINGS_MODULE": "tests.settings"}
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "tests.settings"} | (env or {})
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
