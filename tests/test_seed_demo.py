@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 from django.db.models import Count
 from django.utils import timezone
@@ -131,12 +131,17 @@ def test_dry_run_writes_nothing_and_says_what_it_would_do(categories):
     assert output.strip().splitlines()[-1].startswith("Dry run, nothing written")
 
 
-def test_it_says_to_migrate_when_categories_are_missing(db):
-    Category.objects.all().delete()
+def test_it_recreates_categories_a_flush_removed_and_keeps_edited_ones(db):
+    seed_categories()
+    Category.objects.filter(slug="cleaning").update(name="Cleaning and ironing")
+    Category.objects.exclude(slug="cleaning").delete()
 
-    with pytest.raises(CommandError, match="migrate"):
-        run("seed_demo")
-    assert not User.objects.exists()
+    output = run("seed_demo")
+
+    assert Category.objects.count() == 8
+    assert Category.objects.get(slug="cleaning").name == "Cleaning and ironing"
+    assert "Recreated the missing categories: Moving, Handyman" in output
+    assert Task.objects.count() == len(DEMO_TASKS)
 
 
 def test_it_warns_when_debug_is_off(categories, settings):

@@ -1,18 +1,18 @@
 """`manage.py seed_demo`: demo accounts and a living marketplace, or benchmark-size data."""
 
+import importlib
 import random
 import time
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from marketplace.models import Category
 
 from ._args import count
 from ._demo import DEMO_PASSWORD, DEMO_USERS, DemoSeeder
 from ._scale import ScaleSeeder, ScaleSize, scale_username
-from ._scale_content import WORK
 
 
 class Command(BaseCommand):
@@ -24,6 +24,7 @@ class Command(BaseCommand):
         "user00002, … with the same password). Safe to run again: what exists is not "
         "created twice."
     )
+    requires_migrations_checks = True
 
     def add_arguments(self, parser) -> None:
         scale = parser.add_argument_group(
@@ -51,7 +52,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.dry_run = options["dry_run"]
         size = self._size(options)
-        self._check_categories()
         if not settings.DEBUG and not self.dry_run:
             self.stderr.write(
                 self.style.WARNING(
@@ -62,6 +62,7 @@ class Command(BaseCommand):
         self._password_hash = None
         # Plan the generated data first: a size that cannot work stops before any write.
         seeder = self._plan_scale(size, options["seed"]) if size else None
+        self._ensure_categories()
         results = [self._demo()]
         if size:
             results.append(self._scale(size, seeder))
@@ -81,13 +82,22 @@ class Command(BaseCommand):
         size.check()
         return size
 
-    def _check_categories(self) -> None:
+    def _ensure_categories(self) -> None:
+        """Put back categories a `flush` removed (the data migration made them); keep edits."""
+        seeded = importlib.import_module("marketplace.migrations.0002_seed_categories")
         existing = set(Category.objects.values_list("slug", flat=True))
-        missing = sorted(set(WORK) - existing)
-        if missing:
-            raise CommandError(
-                f"The categories {', '.join(missing)} are missing: run `manage.py migrate` first."
-            )
+        missing = [c for c in seeded.CATEGORIES if c[1] not in existing]
+        if not missing:
+            return
+        names = ", ".join(name for name, _, _ in missing)
+        if self.dry_run:
+            self.stdout.write(f"Would recreate the missing categories: {names}.")
+            return
+        Category.objects.bulk_create(
+            Category(name=name, slug=slug, description=description)
+            for name, slug, description in missing
+        )
+        self.stdout.write(f"Recreated the missing categories: {names}.")
 
     def _hash(self) -> str:
         # Hashing is deliberately slow (bcrypt): hash once and give every account the result.
