@@ -24,6 +24,7 @@ from marketplace.models import (
 )
 
 from .command_helpers import row_counts, run, seed_categories, seeded_once
+from .factories import CustomerFactory
 
 
 def statuses(model) -> set[str]:
@@ -177,3 +178,12 @@ def test_progress_stays_silent_when_not_a_terminal():
         progress.advance(10)
 
     assert out.getvalue() == ""
+
+
+def test_any_demo_account_already_there_means_the_demo_is_not_written_again(categories):
+    CustomerFactory(username="demo-tasker")
+
+    output = run("seed_demo")
+
+    assert "Demo data already exists (demo-tasker is there)" in output
+    assert not Task.objects.exists()

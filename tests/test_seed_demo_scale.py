@@ -10,6 +10,7 @@ from marketplace.management.commands._demo import DEMO_PASSWORD, DEMO_TASKS, DEM
 from marketplace.models import Agreement, Bid, Conversation, Message, Review, Task, TaskEvent
 
 from .command_helpers import row_counts, run, seed_categories, seeded_once
+from .factories import CustomerFactory
 
 SMALL_SCALE = ["--users", "50", "--tasks", "200", "--bids", "500", "--messages", "300"]
 T, B, A = Task.Status, Bid.Status, Agreement.Status
@@ -149,3 +150,13 @@ def test_bad_arguments_are_a_clear_error_that_writes_nothing(categories, args, m
     with pytest.raises(CommandError, match=message):
         run("seed_demo", *args)
     assert not User.objects.exists()
+
+
+def test_a_clash_with_an_existing_account_writes_nothing_and_says_why(categories):
+    CustomerFactory(username="user00002")
+
+    with pytest.raises(
+        CommandError, match=r"clashes with existing rows \(.*\)\. Nothing was written"
+    ):
+        run("seed_demo", "--users", "3")
+    assert not User.objects.filter(username="user00001").exists()

@@ -141,7 +141,6 @@ DEMO_USERS = [
         staff=True,
     ),
 ]
-DEMO_MARKER = DEMO_USERS[0].username
 
 
 @dataclass(frozen=True)
@@ -821,8 +820,11 @@ class DemoSeeder:
     tasks: dict[str, Task] = field(default_factory=dict)
 
     @staticmethod
-    def exists() -> bool:
-        return User.objects.filter(username=DEMO_MARKER).exists()
+    def existing() -> str | None:
+        """The first demo account already in the database, if any."""
+        names = [u.username for u in DEMO_USERS]
+        found = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+        return next((name for name in names if name in found), None)
 
     @staticmethod
     def planned() -> dict[str, int]:

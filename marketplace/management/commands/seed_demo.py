@@ -3,16 +3,34 @@
 import importlib
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 
 from marketplace.models import Category
 
 from ._args import count
 from ._demo import DEMO_PASSWORD, DEMO_USERS, DemoSeeder
 from ._scale import ScaleSeeder, ScaleSize, scale_username
+
+
+@contextmanager
+def clash_is_an_error(what: str) -> Iterator[None]:
+    """Turn a unique-constraint clash with existing rows into a clear CommandError.
+
+    Each seeder writes in one transaction, so a clash leaves nothing behind.
+    """
+    try:
+        yield
+    except IntegrityError as error:
+        reason = str(error).splitlines()[0]
+        raise CommandError(
+            f"Could not add {what}: it clashes with existing rows ({reason}). Nothing was written."
+        ) from error
 
 
 class Command(BaseCommand):
@@ -111,15 +129,15 @@ class Command(BaseCommand):
             f"{planned['accounts']} accounts, {planned['tasks']} tasks, {planned['bids']} bids, "
             f"{planned['conversations']} conversations with {planned['messages']} messages"
         )
-        if DemoSeeder.exists():
-            self.stdout.write(
-                f"Demo data already exists ({DEMO_USERS[0].username} is there): nothing added."
-            )
+        found = DemoSeeder.existing()
+        if found:
+            self.stdout.write(f"Demo data already exists ({found} is there): nothing added.")
             return "demo data already there"
         if self.dry_run:
             self.stdout.write(f"Would create the demo data: {what}.")
             return "demo data would be created"
-        DemoSeeder(password_hash=self._hash()).run()
+        with clash_is_an_error("the demo data"):
+            DemoSeeder(password_hash=self._hash()).run()
         self.stdout.write(f"Created the demo data: {what}.")
         return "demo data created"
 
@@ -153,7 +171,8 @@ class Command(BaseCommand):
             return "benchmark data would be created"
         self.stdout.write(f"Building benchmark data: {wanted}…")
         started = time.monotonic()
-        counts = seeder.run(password_hash=self._hash())
+        with clash_is_an_error("the benchmark data"):
+            counts = seeder.run(password_hash=self._hash())
         seconds = time.monotonic() - started
         made = ", ".join(f"{n:,} {name}" for name, n in counts.items())
         self.stdout.write(f"Created {made} in {seconds:.1f} s.")
