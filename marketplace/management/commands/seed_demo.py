@@ -179,7 +179,8 @@ class Command(BaseCommand):
         return f"benchmark data created ({counts['users']:,} users, {counts['tasks']:,} tasks)"
 
     def _print_accounts(self, size: ScaleSize | None) -> None:
-        heading = "Demo accounts" + (" (to be created)" if self.dry_run else "")
+        to_come = self.dry_run and not DemoSeeder.existing()
+        heading = "Demo accounts" + (" (to be created)" if to_come else "")
         self.stdout.write("")
         self.stdout.write(
             self.style.MIGRATE_HEADING(f"{heading}, password for all: {DEMO_PASSWORD}")
