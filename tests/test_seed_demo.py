@@ -18,6 +18,7 @@ from marketplace.models import (
     Category,
     Conversation,
     Message,
+    Notification,
     Review,
     Task,
     TaskEvent,
@@ -74,7 +75,7 @@ class TestTheDemo:
     def test_it_has_conversations_and_read_and_unread_notifications(self):
         assert Conversation.objects.count() >= 5
         assert Message.objects.count() >= 2 * Conversation.objects.count()
-        assert Conversation.objects.filter(task__isnull=True).exists()
+        assert not Conversation.objects.filter(task__isnull=True).exists()
         customer = User.objects.get(username="demo-customer")
         assert customer.notifications.filter(is_read=False).exists()
         assert customer.notifications.filter(is_read=True).exists()
@@ -99,6 +100,9 @@ class TestTheDemo:
         oldest = Task.objects.order_by("created_at").first().created_at
         assert timezone.now() - oldest > timezone.timedelta(days=30)
 
+    def test_its_accounts_have_the_default_email_preferences(self):
+        assert not User.objects.exclude(email_muted_kinds=[]).exists()
+
     def test_a_second_run_adds_nothing_and_says_so(self):
         before = row_counts()
 
@@ -120,6 +124,14 @@ class TestTheDemo:
 @pytest.fixture
 def categories(db):
     seed_categories()
+
+
+def test_it_sends_no_email(categories, django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        run("seed_demo")
+
+    assert Notification.objects.exists()
+    assert mailoutbox == []
 
 
 def test_dry_run_writes_nothing_and_says_what_it_would_do(categories):
