@@ -7,7 +7,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from marketplace.management.commands._demo import DEMO_PASSWORD, DEMO_TASKS, DEMO_USERS
-from marketplace.models import Agreement, Bid, Conversation, Message, Review, Task, TaskEvent
+from marketplace.models import (
+    Agreement,
+    Bid,
+    Conversation,
+    Message,
+    Notification,
+    Review,
+    Task,
+    TaskEvent,
+)
 
 from .command_helpers import row_counts, run, seed_categories, seeded_once
 from .factories import CustomerFactory
@@ -97,6 +106,19 @@ class TestSmallScale:
             bidders = set(conversation.task.bids.values_list("tasker_id", flat=True))
             assert people - {conversation.task.customer_id} <= bidders
             assert set(conversation.messages.values_list("sender_id", flat=True)) <= people
+
+    def test_notifications_say_what_the_services_would(self):
+        placed = Notification.objects.filter(kind=Notification.Kind.BID_PLACED)
+        assert placed.count() == Bid.objects.count()
+        generated = placed.filter(recipient__username__startswith="user")
+        assert not generated.exclude(text__regex=r" bid £[0-9]+\.[0-9]{2} on “").exists()
+        assert Notification.objects.filter(kind=Notification.Kind.MESSAGE).exists()
+        assert Notification.objects.filter(is_read=True).exists()
+        # As agreement_cancel writes it: the reason stays off the public timeline.
+        cancelled = TaskEvent.objects.filter(
+            kind=TaskEvent.Kind.AGREEMENT_CANCELLED, task__customer__username__startswith="user"
+        )
+        assert cancelled.exists() and not cancelled.exclude(note="").exists()
 
     def test_generated_users_log_in_with_the_demo_password(self):
         assert User.objects.get(username="user00050").check_password(DEMO_PASSWORD)

@@ -190,8 +190,9 @@ class ScaleSeeder:
         self.now = now or timezone.now()
         self.today = timezone.localdate(self.now)
         self.planned = False
-        # (task pk, customer, tasker, bid time) of every bid: conversations start from bids.
-        self.bid_log: list[tuple[int, int, int, datetime.datetime]] = []
+        # (task pk, title, customer, tasker, bid time) of every bid: conversations start
+        # from bids.
+        self.bid_log: list[tuple[int, str, int, int, datetime.datetime]] = []
 
     @staticmethod
     def exists() -> bool:
@@ -325,7 +326,7 @@ class ScaleSeeder:
             pence = max(int(budget_pence * rng.uniform(0.75, 1.2)) // 50 * 50, 100)
             # Most bids come soon after a task is posted.
             created = planned.created + span * rng.random() ** 2
-            planned.bids.append(PlannedBid(tasker, Decimal(pence) / 100, created))
+            planned.bids.append(PlannedBid(tasker, Decimal(pence).scaleb(-2), created))
         self._settle_bids(planned, end)
 
     def _settle_bids(self, planned: PlannedTask, end: datetime.datetime) -> None:
@@ -449,7 +450,7 @@ class ScaleSeeder:
                 self._add_agreement(p)
             self._add_events(p)
             self._add_notifications(p)
-            self.bid_log.extend((p.pk, p.customer, b.tasker, b.created) for b in p.bids)
+            self.bid_log.extend((p.pk, p.title, p.customer, b.tasker, b.created) for b in p.bids)
         for model in (Task, Bid, Agreement, Review, TaskEvent, Notification):
             self.rows[model].flush()
 
@@ -575,9 +576,8 @@ class ScaleSeeder:
             event(p.delivered, tasker, K.DELIVERED, A.ACTIVE, A.DELIVERED)
         if p.completed:
             event(p.completed, p.customer, K.COMPLETED, T.ASSIGNED, T.COMPLETED)
-        if p.cancelled:
-            kind = K.AGREEMENT_CANCELLED
-            event(p.cancelled, p.cancelled_by, kind, T.ASSIGNED, T.CANCELLED, p.cancel_reason)
+        if p.cancelled:  # the reason stays on the agreement: the timeline is public
+            event(p.cancelled, p.cancelled_by, K.AGREEMENT_CANCELLED, T.ASSIGNED, T.CANCELLED)
         for r in p.reviews:
             note = f"{self.user_names[r.author]} reviewed {self.user_names[r.subject]}."
             event(r.at, r.author, K.REVIEWED, note=note)
@@ -604,7 +604,13 @@ class ScaleSeeder:
         tell = self._notifier()
         for b in p.bids:
             name = self.user_names[b.tasker]
-            tell(p.customer, N.BID_PLACED, f"{name} bid £{b.amount} on “{title}”.", url, b.created)
+            tell(
+                p.customer,
+                N.BID_PLACED,
+                f"{name} bid £{b.amount:.2f} on “{title}”.",
+                url,
+                b.created,
+            )
             if b.withdrawn:
                 message = f"{name} withdrew their bid on “{title}”."
                 tell(p.customer, N.BID_CHANGED, message, url, b.withdrawn)
@@ -628,7 +634,8 @@ class ScaleSeeder:
     def _add_agreement_notifications(self, p: PlannedTask, tell) -> None:
         N, title, url = Notification.Kind, p.title, self.urls.agreement(p.agreement_pk)
         customer, tasker = p.customer, p.winner.tasker
-        message = f"Your bid of £{p.winner.amount} on “{title}” was accepted. Time to get to work!"
+        amount = f"£{p.winner.amount:.2f}"
+        message = f"Your bid of {amount} on “{title}” was accepted. Time to get to work!"
         tell(tasker, N.BID_ACCEPTED, message, url, p.decided)
         if p.delivered:
             name = self.user_names[tasker]
@@ -668,11 +675,11 @@ class ScaleSeeder:
 
     def _write_conversation_chunk(self, bids: list, lengths: list[int]) -> None:
         tell = self._notifier()
-        for (task_pk, customer, tasker, since), length, pk in zip(
+        for (task_pk, title, customer, tasker, since), length, pk in zip(
             bids, lengths, reserve_ids(Conversation, len(bids)), strict=True
         ):
             thread = self._thread(customer, tasker, since, length)
-            last_sender, last_at, last_body = thread[-1]
+            last_sender, last_at, _ = thread[-1]
             recipient = customer if last_sender == tasker else tasker
             unread = self.rng.random() < 0.25
             reads = {last_sender: last_at, recipient: last_at}
@@ -694,7 +701,7 @@ class ScaleSeeder:
                     conversation_id=pk, sender_id=self.user_ids[sender], body=body, created_at=at
                 )
             if unread:
-                message = f"{self.user_names[last_sender]} sent you a message: “{last_body[:80]}”"
+                message = f"{self.user_names[last_sender]} sent you a message about “{title}”."
                 url = self.urls.conversation(pk)
                 tell(recipient, Notification.Kind.MESSAGE, message, url, last_at)
         for model in (Conversation, Message, Notification):
