@@ -72,8 +72,16 @@ def seeded_once(django_db_blocker, *args):
 
 
 def manage(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run `manage.py` in a child process, as an operator would, with the test settings."""
-    env = os.environ | {"DJANGO_SETTINGS_MODULE": "tests.settings"} | (env or {})
+    """Run `manage.py` in a child process, as an operator would, with the test settings.
+
+    The database is an in-memory one unless `env` names another: a child process must
+    never touch the developer's db.sqlite3.
+    """
+    env = (
+        os.environ
+        | {"DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": "sqlite://:memory:"}
+        | (env or {})
+    )
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
