@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
-from marketplace.management.commands._demo import DEMO_PASSWORD, DEMO_TASKS, DEMO_USERS
+from marketplace.management.commands._demo_content import DEMO_PASSWORD, DEMO_TASKS, DEMO_USERS
 from marketplace.management.commands._progress import Progress
 from marketplace.models import (
     Agreement,

@@ -14,7 +14,8 @@ from django.db import IntegrityError
 from marketplace.models import Category
 
 from ._args import count
-from ._demo import DEMO_PASSWORD, DEMO_USERS, DemoSeeder
+from ._demo import DemoSeeder
+from ._demo_content import DEMO_PASSWORD, DEMO_USERS
 from ._scale import ScaleSeeder, ScaleSize, scale_username
 
 
