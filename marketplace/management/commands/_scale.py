@@ -209,6 +209,7 @@ class ScaleSeeder:
             for model in (Task, Bid, Agreement, Review, TaskEvent, Notification)
             + (Conversation, Message)
         }
+        self.urls = UrlTemplates()
         with transaction.atomic():
             self._write_users()
             self._write_tasks()
@@ -405,7 +406,8 @@ class ScaleSeeder:
         self.user_ids = [u.pk for u in users]
         self.user_names = [u.name for u in users]
         self.user_cities = [u.city for u in users]
-        self.profile_urls = [u.get_absolute_url() for u in users]
+        profile = self.urls.profile
+        self.profile_urls = [profile(u.username) for u in users]
 
     def _last_login(self) -> datetime.datetime | None:
         roll = self.rng.random()
@@ -427,7 +429,6 @@ class ScaleSeeder:
         self.category_ids = categories
         self.category_slugs = list(text.WORK)
         self.category_weights = [w.weight for w in text.WORK.values()]
-        self.urls = UrlTemplates()
         with Progress(self.stdout, "Tasks", self.size.tasks) as progress:
             for start in range(0, self.size.tasks, CHUNK):
                 indexes = range(start, min(start + CHUNK, self.size.tasks))
@@ -733,9 +734,13 @@ class UrlTemplates:
             self._conversation = self._template("marketplace:conversation_detail")
         except NoReverseMatch:  # conversations not routed: point to the dashboard
             self._conversation = reverse("marketplace:dashboard")
+        self._profile = self._template("accounts:profile", "username-placeholder", "{username}")
 
-    def _template(self, name: str) -> str:
-        return reverse(name, args=[self.PLACEHOLDER]).replace(str(self.PLACEHOLDER), "{pk}")
+    def _template(self, name: str, placeholder=PLACEHOLDER, field: str = "{pk}") -> str:
+        return reverse(name, args=[placeholder]).replace(str(placeholder), field)
+
+    def profile(self, username: str) -> str:
+        return self._profile.format(username=username)
 
     def task(self, pk: int) -> str:
         return self._task.format(pk=pk)
