@@ -27,6 +27,12 @@ class EmailOrUsernameBackend(ModelBackend):
         return None
 
 
+# django-axes stores the key in a 255-character column. No account has a longer username
+# (150) or email (254), but a login form does not stop one being typed, and PostgreSQL
+# refuses to store it: a 500 instead of "wrong username or password".
+LOGIN_KEY_MAX_LENGTH = 255
+
+
 def login_key(request, credentials) -> str:
     """What django-axes counts failures against: the login as typed, case-folded."""
-    return (credentials or {}).get("username", "").strip().lower()
+    return (credentials or {}).get("username", "").strip().lower()[:LOGIN_KEY_MAX_LENGTH]

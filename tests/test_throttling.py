@@ -116,3 +116,16 @@ def test_messages_over_the_limit_get_a_429_and_are_not_saved(tasker, tasker_clie
     response = tasker_client.post(url, {"body": "And is there parking?"})
     assert response.status_code == 429
     assert list(Message.objects.values_list("body", flat=True)) == ["Is the wardrobe still boxed?"]
+
+
+@pytest.mark.parametrize("url", [LOGIN, "/admin/login/"])
+def test_a_login_longer_than_any_account_is_refused_and_still_counted(client, db, url):
+    from axes.models import AccessAttempt
+
+    huge = "x" * 5000
+    for _ in range(4):
+        response = client.post(url, {"username": huge, "password": "nope"}, REMOTE_ADDR="10.0.0.7")
+        assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 255
+    response = client.post(url, {"username": huge, "password": "nope"}, REMOTE_ADDR="10.0.0.7")
+    assert response.status_code == 429
