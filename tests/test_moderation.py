@@ -1,12 +1,20 @@
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.forms.models import model_to_dict
 
 from accounts.models import User
 from marketplace.models import Notification, Report, Review, Task, TaskEvent
 
 from .conftest import client_for
-from .factories import PASSWORD, ReportFactory, ReviewFactory, TaskFactory, UserFactory
+from .factories import (
+    PASSWORD,
+    MessageFactory,
+    ReportFactory,
+    ReviewFactory,
+    TaskFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -183,6 +191,29 @@ def test_a_superuser_can_still_set_a_users_password(staff_client, customer):
 
     customer.refresh_from_db()
     assert customer.check_password(new)
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "changes"),
+    [
+        ("message", lambda: MessageFactory(), {"body": "Words never written", "sender": 1}),
+        ("review", lambda: ReviewFactory(), {"comment": "Awful", "rating": "1", "author": 1}),
+        ("task", lambda: TaskFactory(), {"title": "Renamed by staff", "budget": "1"}),
+    ],
+)
+def test_moderators_hide_content_but_cannot_rewrite_it(moderator_client, model, make, changes):
+    obj = make()
+    before = model_to_dict(obj)
+    url = f"/admin/marketplace/{model}/{obj.pk}/change/"
+    page = moderator_client.get(url)
+    assert page.status_code == 200
+    for field in changes:
+        assert f'name="{field}"'.encode() not in page.content, field
+
+    moderator_client.post(url, changes)
+
+    obj.refresh_from_db()
+    assert model_to_dict(obj) == before
 
 
 def test_moderator_cannot_edit_or_suspend_another_staff_member(moderator_client, staff):
