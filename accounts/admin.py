@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 
 from marketplace import services
 from marketplace.states import DomainError
@@ -7,6 +8,9 @@ from marketplace.states import DomainError
 from .models import User
 
 STAFF_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+# What would let a moderator sign in as someone: the email (a reset link goes there); the
+# password has its own page, see `user_change_password`.
+SUPERUSER_ONLY_FIELDS = (*STAFF_ONLY_FIELDS, "is_active", "email")
 
 
 @admin.register(User)
@@ -57,12 +61,18 @@ class UserAdmin(DjangoUserAdmin):
         # Moderators are staff but must not hand out staff or superuser rights.
         if request.user.is_superuser:
             return self.readonly_fields
-        return (*self.readonly_fields, *STAFF_ONLY_FIELDS, "is_active")
+        return (*self.readonly_fields, *SUPERUSER_ONLY_FIELDS)
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.is_staff and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password is signing in as them: superusers only.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.action(description="Suspend selected users (signs them out)", permissions=["change"])
     def suspend_selected(self, request, queryset):

@@ -50,6 +50,15 @@ class ModerationActionsMixin:
 
     actions = ["hide_selected", "unhide_selected"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moderators hide content with a reason; they do not rewrite it in its author's name
+        # (a message's words, a review's rating, a task's price). Superusers still can.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        editable = (f.name for f in self.model._meta.concrete_fields if f.editable)
+        return readonly + tuple(name for name in editable if name not in readonly)
+
     @admin.action(description="Hide selected (asks for a reason)", permissions=["change"])
     def hide_selected(self, request, queryset):
         form = ReasonForm(request.POST if "apply" in request.POST else None)

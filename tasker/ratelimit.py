@@ -21,13 +21,30 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period]
 
 
+def client_ip(request: HttpRequest) -> str:
+    """Return the address of whoever sent the request.
+
+    Behind TRUSTED_PROXY_COUNT reverse proxies, each appending the address it was reached
+    from to X-Forwarded-For, the client is that many entries from the right: entries further
+    left come from the client itself and could be anything. Without proxies, REMOTE_ADDR.
+    Both our limits and django-axes use this (AXES_CLIENT_IP_CALLABLE).
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if not proxies:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [address for address in forwarded if address]
+    return forwarded[-proxies] if len(forwarded) >= proxies else remote
+
+
 def allow(request: HttpRequest, scope: str) -> bool:
     """Count one more `scope` action for this requester; say whether it is within the limit."""
     limit, period = parse_rate(settings.RATE_LIMITS[scope])
     if request.user.is_authenticated:
         who = f"user:{request.user.pk}"
     else:
-        who = f"ip:{request.META.get('REMOTE_ADDR', '')}"
+        who = f"ip:{client_ip(request)}"
     key = f"ratelimit:{scope}:{who}:{int(time.time() // period)}"
     cache.add(key, 0, timeout=period + 1)
     try:

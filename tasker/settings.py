@@ -133,6 +133,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.backends.login_key"
+# Behind reverse proxies every request comes from a proxy's address: count them so that
+# throttling sees the client's (tasker/ratelimit.py: client_ip). Otherwise five wrong
+# passwords from anyone would lock an account for everybody.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "tasker.ratelimit.client_ip"
 # Our own per-user limits on actions (tasker/ratelimit.py): "count/period", period s|m|h|d.
 RATE_LIMITS = {
     "signup": env.str("RATE_LIMIT_SIGNUP", default="10/h"),

@@ -1,5 +1,7 @@
 """Persona fixtures: the people every feature test talks about."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -14,8 +16,12 @@ from .factories import CustomerFactory, TaskerFactory, UserFactory
 
 
 def pytest_collection_modifyitems(items):
-    """Make every transactional test start from the migrated database's rows."""
+    """Make every transactional test start from the migrated database's rows, and skip the
+    slow tests unless RUN_SLOW=1."""
+    run_slow = os.environ.get("RUN_SLOW") == "1"
     for item in items:
+        if item.get_closest_marker("slow") and not run_slow:
+            item.add_marker(pytest.mark.skip(reason="slow: set RUN_SLOW=1 to run it"))
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker else {}
         transactional = kwargs.get("transaction") or any(

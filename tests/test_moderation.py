@@ -1,12 +1,20 @@
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.forms.models import model_to_dict
 
 from accounts.models import User
 from marketplace.models import Notification, Report, Review, Task, TaskEvent
 
 from .conftest import client_for
-from .factories import PASSWORD, ReportFactory, ReviewFactory, TaskFactory, UserFactory
+from .factories import (
+    PASSWORD,
+    MessageFactory,
+    ReportFactory,
+    ReviewFactory,
+    TaskFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -144,6 +152,68 @@ def test_moderator_cannot_make_anyone_staff(moderator_client, customer):
     customer.refresh_from_db()
     assert not customer.is_staff and not customer.is_superuser
     assert not customer.groups.exists()
+
+
+def test_moderator_cannot_set_a_users_password_or_email(moderator_client, customer):
+    """Either would let a moderator sign in as the user (an email takes a reset link)."""
+    password_url = f"/admin/accounts/user/{customer.pk}/password/"
+    new = {"password1": "plum-tractor-velvet-42", "password2": "plum-tractor-velvet-42"}
+    assert moderator_client.get(password_url).status_code == 403
+    assert moderator_client.post(password_url, new).status_code == 403
+
+    url = f"/admin/accounts/user/{customer.pk}/change/"
+    page = moderator_client.get(url)
+    assert b'name="email"' not in page.content
+    form = page.context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data.pop("password", None)
+    data.pop("last_login", None)
+    data.update(
+        username=customer.username,
+        role=customer.role,
+        city="Whitby",
+        date_joined_0="2026-01-01",
+        date_joined_1="10:00:00",
+        email="moderator@example.com",
+    )
+    assert moderator_client.post(url, data).status_code == 302
+
+    customer.refresh_from_db()
+    assert customer.check_password(PASSWORD)
+    assert customer.email == "carol@example.com"
+    assert customer.city == "Whitby"  # the rest of the profile is the moderator's to fix
+
+
+def test_a_superuser_can_still_set_a_users_password(staff_client, customer):
+    url = f"/admin/accounts/user/{customer.pk}/password/"
+    new = "plum-tractor-velvet-42"
+    staff_client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+
+    customer.refresh_from_db()
+    assert customer.check_password(new)
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "changes"),
+    [
+        ("message", lambda: MessageFactory(), {"body": "Words never written", "sender": 1}),
+        ("review", lambda: ReviewFactory(), {"comment": "Awful", "rating": "1", "author": 1}),
+        ("task", lambda: TaskFactory(), {"title": "Renamed by staff", "budget": "1"}),
+    ],
+)
+def test_moderators_hide_content_but_cannot_rewrite_it(moderator_client, model, make, changes):
+    obj = make()
+    before = model_to_dict(obj)
+    url = f"/admin/marketplace/{model}/{obj.pk}/change/"
+    page = moderator_client.get(url)
+    assert page.status_code == 200
+    for field in changes:
+        assert f'name="{field}"'.encode() not in page.content, field
+
+    moderator_client.post(url, changes)
+
+    obj.refresh_from_db()
+    assert model_to_dict(obj) == before
 
 
 def test_moderator_cannot_edit_or_suspend_another_staff_member(moderator_client, staff):

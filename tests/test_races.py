@@ -3,8 +3,12 @@
 Run on the file SQLite test database (WAL, IMMEDIATE transactions) and on PostgreSQL
 (`DATABASE_URL=postgres://...`). Whatever the interleaving, exactly one racer wins and the
 others get a DomainError (the page shows its message): no other exception, no 500.
+
+A race that passes once may still lose one time in ten: `RACE_REPEATS=10` runs every test
+here ten times in one run (CI does; the default is once).
 """
 
+import os
 import threading
 from decimal import Decimal
 
@@ -20,6 +24,20 @@ from .factories import BidFactory, TaskerFactory, TaskFactory
 from .helpers import make_agreement
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+RACE_REPEATS = int(os.environ.get("RACE_REPEATS", "1"))
+
+
+@pytest.fixture(autouse=True)
+def race_run() -> int:
+    """Which run of the race this is; `pytest_generate_tests` below makes RACE_REPEATS."""
+    return 1
+
+
+def pytest_generate_tests(metafunc):
+    if RACE_REPEATS > 1 and "race_run" in metafunc.fixturenames:
+        runs = range(1, RACE_REPEATS + 1)
+        metafunc.parametrize("race_run", runs, ids=[f"run{n}" for n in runs])
 
 
 def race(n: int, action) -> list:

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from marketplace.models import Bid, Message, Report
 from marketplace.services import conversation_start
@@ -129,3 +130,72 @@ def test_a_login_longer_than_any_account_is_refused_and_still_counted(client, db
     assert AccessAttempt.objects.get().username == "x" * 255
     response = client.post(url, {"username": huge, "password": "nope"}, REMOTE_ADDR="10.0.0.7")
     assert response.status_code == 429
+
+
+# --- Behind reverse proxies ---
+
+
+def through_proxy(client, username, client_address, spoofed=""):
+    """A failed sign-in that reached us through one proxy at 127.0.0.1."""
+    forwarded = f"{spoofed}, {client_address}" if spoofed else client_address
+    return client.post(
+        LOGIN,
+        {"username": username, "password": "wrong-password"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_a_proxy_one_attacker_cannot_lock_everybody_out(client, customer, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        response = through_proxy(client, customer.username, "203.0.113.66")
+    assert response.status_code == 429
+
+    real = client.post(
+        LOGIN,
+        {"username": customer.username, "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.2",
+    )
+    assert real.status_code == 302
+
+
+def test_a_spoofed_forwarded_for_entry_does_not_dodge_the_lock(client, customer, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(5):
+        response = through_proxy(client, customer.username, "203.0.113.66", f"10.9.9.{n}")
+    assert response.status_code == 429
+
+
+def test_without_proxies_forwarded_for_is_ignored(client, customer):
+    for n in range(5):
+        response = client.post(
+            LOGIN,
+            {"username": customer.username, "password": "wrong-password"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"10.9.9.{n}",
+        )
+    assert response.status_code == 429
+
+
+def test_behind_a_proxy_signups_are_limited_per_client(client, tight_limits, settings, db):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def sign_up(name, address):
+        return Client().post(
+            "/accounts/signup/",
+            {
+                "username": name,
+                "email": f"{name}@example.com",
+                "role": "customer",
+                "password1": "a-long-enough-passphrase",
+                "password2": "a-long-enough-passphrase",
+            },
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    assert sign_up("first", "198.51.100.1").status_code == 302
+    assert sign_up("second", "198.51.100.2").status_code == 302
+    assert sign_up("third", "198.51.100.1").status_code == 429

@@ -1,0 +1,574 @@
+"""Every route of the site, found by walking the URL resolver, and what each one must do.
+
+The route-enumerating security tests (tests/test_routes_*.py) read this module. `ROUTES`
+holds one or more cases per URL name: how to build its URL arguments from a small world of
+objects, valid POST data, and the expected status of a GET and of a POST for each persona.
+A POST status wrapped in `W(...)` is one that does its job and changes the database; every
+other request must leave it exactly as it was.
+
+A route found by the resolver without an entry here fails `test_every_route_is_in_the_table`:
+add it to `ROUTES` below.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from hashlib import sha256
+
+from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
+from django.db import connection, transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+from marketplace.emails import unsubscribe_token
+from marketplace.models import Agreement, Bid, Notification, Task
+
+from .factories import (
+    PASSWORD,
+    BidFactory,
+    ConversationFactory,
+    CustomerFactory,
+    MessageFactory,
+    NotificationFactory,
+    ReviewFactory,
+    TaskerFactory,
+    TaskFactory,
+    UserFactory,
+)
+from .helpers import make_agreement
+
+# Not ours to enumerate: Django's admin has its own permission system (tested in
+# test_admin_users and test_moderation), and static files are not views.
+SKIPPED_PREFIXES = ("admin/", "static/", "media/")
+
+PERSONAS = ("customer", "tasker", "other_customer", "other_tasker", "staff", "anonymous")
+SIGNED_IN = PERSONAS[:-1]
+LOGIN = "login"  # a 302 to the log-in page, with ?next= this URL
+
+
+# --- The resolver ---
+
+
+@dataclass(frozen=True)
+class FoundRoute:
+    name: str | None  # "namespace:name", or None for an unnamed pattern
+    route: str  # the path pattern, e.g. "tasks/<int:pk>/edit/"
+
+
+def walk(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator:
+    """Yield every URL pattern under `resolver`, namespaced includes and all."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, route, inner)
+        elif isinstance(entry, URLPattern):
+            yield FoundRoute(f"{namespace}{entry.name}" if entry.name else None, route)
+
+
+# --- The world every case runs in ---
+
+
+@dataclass
+class World:
+    """One of everything, all between the customer (Carol) and the tasker (Tom), plus the
+    same kind of things between two strangers to them, to aim wrong ids at."""
+
+    people: dict[str, User | None]
+    task: Task  # Carol's open task, with Tom's pending bid
+    bid: Bid
+    cancelled: Task  # Carol's cancelled task (repost)
+    agreement: Agreement  # active
+    delivered: Agreement
+    completed: Agreement  # completed, nobody has reviewed yet
+    reviewed: Agreement  # completed, both reviewed and published
+    review: object  # Tom's published review of Carol
+    conversation: object  # Carol and Tom about `task`; both have read it
+    message: object  # Tom's message to Carol
+    notification: Notification  # Carol's, unread
+    others: dict = field(default_factory=dict)  # Oscar's and Tina's things
+
+    def __getitem__(self, persona: str) -> User | None:
+        return self.people[persona]
+
+
+def build_world() -> World:
+    customer = CustomerFactory(username="carol", display_name="Carol Customer")
+    tasker = TaskerFactory(username="tom", display_name="Tom Tasker")
+    other_customer = CustomerFactory(username="oscar", display_name="Oscar Other")
+    other_tasker = TaskerFactory(username="tina", display_name="Tina Tasker")
+    staff = UserFactory(username="sam", display_name="Sam Staff", is_staff=True, is_superuser=True)
+    task = TaskFactory(customer=customer)
+    bid = BidFactory(task=task, tasker=tasker)
+    reviewed = make_agreement(customer=customer, tasker=tasker, status=Agreement.Status.COMPLETED)
+    now = timezone.now()
+    review = ReviewFactory(
+        agreement=reviewed,
+        author=tasker,
+        subject=customer,
+        comment="Clear brief.",
+        published_at=now,
+    )
+    ReviewFactory(agreement=reviewed, author=customer, subject=tasker, published_at=now)
+    conversation = ConversationFactory(user_a=customer, user_b=tasker, task=task)
+    message = MessageFactory(conversation=conversation, sender=tasker, body="Is it still boxed?")
+    MessageFactory(conversation=conversation, sender=customer, body="Yes, all of it.")
+    read = timezone.now()
+    type(conversation).objects.filter(pk=conversation.pk).update(
+        a_read_at=read, b_read_at=read, last_message_at=read
+    )
+    others_task = TaskFactory(customer=other_customer)
+    others_bid = BidFactory(task=others_task, tasker=other_tasker)
+    others_agreement = make_agreement(customer=other_customer, tasker=other_tasker)
+    others_conversation = ConversationFactory(
+        user_a=other_customer, user_b=other_tasker, task=others_task
+    )
+    return World(
+        people={
+            "customer": customer,
+            "tasker": tasker,
+            "other_customer": other_customer,
+            "other_tasker": other_tasker,
+            "staff": staff,
+            "anonymous": None,
+        },
+        task=task,
+        bid=bid,
+        cancelled=TaskFactory(customer=customer, status=Task.Status.CANCELLED),
+        agreement=make_agreement(customer=customer, tasker=tasker),
+        delivered=make_agreement(
+            customer=customer, tasker=tasker, status=Agreement.Status.DELIVERED
+        ),
+        completed=make_agreement(
+            customer=customer, tasker=tasker, status=Agreement.Status.COMPLETED
+        ),
+        reviewed=reviewed,
+        review=review,
+        conversation=conversation,
+        message=message,
+        notification=NotificationFactory(recipient=customer, url=task.get_absolute_url()),
+        others={
+            "task": others_task,
+            "bid": others_bid,
+            "agreement": others_agreement,
+            "conversation": others_conversation,
+            "message": MessageFactory(conversation=others_conversation, sender=other_tasker),
+        },
+    )
+
+
+@contextmanager
+def world_for_module(django_db_blocker) -> Iterator[World]:
+    """Build the world once for a whole test module, and take it away at the end.
+
+    Each test runs in its own savepoint inside this transaction (pytest-django's `db`), and
+    each persona's requests in one more (`rolled_back`), so every request meets the same world.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+# --- Expected outcomes ---
+
+
+@dataclass(frozen=True)
+class W:
+    """A request that does its job: answers `status` and changes the database."""
+
+    status: int | str
+
+
+def writes(expected) -> bool:
+    return isinstance(expected, W)
+
+
+def status_of(expected) -> int | str:
+    return expected.status if isinstance(expected, W) else expected
+
+
+def no_kwargs(world: World) -> dict:
+    return {}
+
+
+def no_data(world: World, user: User | None) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One way to call one URL name, and what each persona gets.
+
+    `get` and `post` list the expected status for each of PERSONAS, in order: customer,
+    tasker, other customer, other tasker, staff, anonymous. `data(world, user)` is a valid
+    POST for `user`; `prepare(client, world)` runs first (e.g. to put a token in the session).
+    """
+
+    get: tuple
+    post: tuple
+    kwargs: Callable[[World], dict] = no_kwargs
+    data: Callable[[World, User | None], dict] = no_data
+    prepare: Callable | None = None
+    csrf_exempt: str = ""  # why this URL takes POSTs without a CSRF token
+
+    def __post_init__(self):
+        assert len(self.get) == len(self.post) == len(PERSONAS), self
+
+    @property
+    def state_changing(self) -> bool:
+        return any(writes(expected) for expected in self.post)
+
+    @property
+    def post_only(self) -> bool:
+        return all(self.get[PERSONAS.index(p)] == 405 for p in SIGNED_IN)
+
+    def actors(self) -> list[str]:
+        """The personas whose POST does the job."""
+        return [p for p, expected in zip(PERSONAS, self.post, strict=True) if writes(expected)]
+
+
+def signed_in(status, anonymous=LOGIN) -> tuple:
+    """The same status for every signed-in persona."""
+    return (status,) * len(SIGNED_IN) + (anonymous,)
+
+
+def everyone(status) -> tuple:
+    return (status,) * len(PERSONAS)
+
+
+# --- Valid POST data ---
+
+
+def task_data(world, user) -> dict:
+    return {
+        "title": "Paint the garden fence",
+        "description": "Two coats on a twelve-metre fence; paint and brushes are provided.",
+        "category": world.task.category_id,
+        "budget": "120.00",
+        "city": "York",
+        "postcode": "YO1 7HH",
+        "due_date": (timezone.localdate() + timezone.timedelta(days=10)).isoformat(),
+    }
+
+
+def bid_data(world, user) -> dict:
+    return {"amount": "65.00", "message": "I can come on Saturday with my own tools."}
+
+
+def profile_data(world, user) -> dict:
+    return {
+        "display_name": "A New Name",
+        "email": user.email if user else "nobody@example.com",
+        "role": user.role if user else User.Role.BOTH,
+        "city": "Hull",
+        "bio": "Twenty years of odd jobs.",
+        "skills": "painting, shelves",
+        "hourly_rate": "25",
+    }
+
+
+def password_change_data(world, user) -> dict:
+    new = "plum-tractor-velvet-42"
+    return {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+
+
+def signup_data(world, user) -> dict:
+    password = "plum-tractor-velvet-42"
+    return {
+        "username": "newcomer",
+        "email": "newcomer@example.com",
+        "role": User.Role.BOTH,
+        "password1": password,
+        "password2": password,
+    }
+
+
+def reset_kwargs(world, token: str) -> dict:
+    return {"uidb64": urlsafe_base64_encode(force_bytes(world["customer"].pk)), "token": token}
+
+
+def reset_prepare(client, world) -> None:
+    """Follow the emailed link: the token goes into the session, the form is at set-password."""
+    # Fresh from the database: the token hashes last_login, and signing in changes it.
+    customer = User.objects.get(pk=world["customer"].pk)
+    token = default_token_generator.make_token(customer)
+    client.get(reverse("accounts:password_reset_confirm", kwargs=reset_kwargs(world, token)))
+
+
+def report_kwargs(kind: str, target: Callable[[World], int]):
+    return lambda world: {"kind": kind, "pk": target(world)}
+
+
+def report_data(world, user) -> dict:
+    return {"reason": "spam", "details": "Looks copied from another site."}
+
+
+N = 404
+OK, MOVED, NOPE = 200, 302, 405
+
+# Keys are URL names; a name with several cases adds "[label]".
+ROUTES: dict[str, Case] = {
+    "home": Case(get=everyone(OK), post=everyone(NOPE)),
+    # --- Accounts ---
+    "accounts:signup": Case(
+        get=signed_in(MOVED, anonymous=OK),
+        post=signed_in(MOVED, anonymous=W(MOVED)),
+        data=signup_data,
+    ),
+    "accounts:login": Case(
+        get=signed_in(MOVED, anonymous=OK),
+        post=signed_in(MOVED, anonymous=W(MOVED)),  # the sign-in writes last_login
+        data=lambda world, user: {"username": "carol", "password": PASSWORD},
+    ),
+    # Signing out ends the session (sessions are outside the compared rows: see
+    # test_security_sessions).
+    "accounts:logout": Case(get=everyone(NOPE), post=everyone(MOVED)),
+    "accounts:profile_edit": Case(get=signed_in(OK), post=signed_in(W(MOVED)), data=profile_data),
+    "accounts:password_change": Case(
+        get=signed_in(OK), post=signed_in(W(MOVED)), data=password_change_data
+    ),
+    # Sends an email, writes nothing.
+    "accounts:password_reset": Case(
+        get=everyone(OK),
+        post=everyone(MOVED),
+        data=lambda world, user: {"email": world["customer"].email},
+    ),
+    "accounts:password_reset_done": Case(get=everyone(OK), post=everyone(NOPE)),
+    # The emailed token is the credential, whoever is signed in.
+    "accounts:password_reset_confirm": Case(
+        get=everyone(OK),
+        post=everyone(W(MOVED)),
+        kwargs=lambda world: reset_kwargs(world, "set-password"),
+        prepare=reset_prepare,
+        data=lambda world, user: {
+            "new_password1": "plum-tractor-velvet-42",
+            "new_password2": "plum-tractor-velvet-42",
+        },
+    ),
+    "accounts:password_reset_complete": Case(get=everyone(OK), post=everyone(NOPE)),
+    "accounts:profile": Case(
+        get=everyone(OK),
+        post=everyone(NOPE),
+        kwargs=lambda world: {"username": world["tasker"].username},
+    ),
+    # --- Tasks ---
+    "marketplace:task_list": Case(get=everyone(OK), post=everyone(NOPE)),
+    # Taskers are sent to their settings to switch role.
+    "marketplace:task_create": Case(
+        get=(OK, MOVED, OK, MOVED, OK, LOGIN),
+        post=(W(MOVED), MOVED, W(MOVED), MOVED, W(MOVED), LOGIN),
+        data=task_data,
+    ),
+    "marketplace:task_detail": Case(
+        get=everyone(OK), post=everyone(NOPE), kwargs=lambda world: {"pk": world.task.pk}
+    ),
+    "marketplace:task_edit": Case(
+        get=(OK, N, N, N, N, LOGIN),
+        post=(W(MOVED), N, N, N, N, LOGIN),
+        kwargs=lambda world: {"pk": world.task.pk},
+        data=task_data,
+    ),
+    "marketplace:task_cancel": Case(
+        get=signed_in(NOPE),
+        post=(W(MOVED), N, N, N, N, LOGIN),
+        kwargs=lambda world: {"pk": world.task.pk},
+    ),
+    "marketplace:task_repost": Case(
+        get=(OK, N, N, N, N, LOGIN),
+        post=(W(MOVED), N, N, N, N, LOGIN),
+        kwargs=lambda world: {"pk": world.cancelled.pk},
+        data=task_data,
+    ),
+    # --- Bids ---
+    # The customer cannot bid on their own task, Tom already has a bid, Oscar is no tasker:
+    # each is told so on the form (200).
+    "marketplace:bid_create": Case(
+        get=signed_in(OK),
+        post=(OK, OK, OK, W(MOVED), W(MOVED), LOGIN),
+        kwargs=lambda world: {"pk": world.task.pk},
+        data=bid_data,
+    ),
+    "marketplace:bid_edit": Case(
+        get=(N, OK, N, N, N, LOGIN),
+        post=(N, W(MOVED), N, N, N, LOGIN),
+        kwargs=lambda world: {"pk": world.bid.pk},
+        data=bid_data,
+    ),
+    "marketplace:bid_withdraw": Case(
+        get=signed_in(NOPE),
+        post=(N, W(MOVED), N, N, N, LOGIN),
+        kwargs=lambda world: {"pk": world.bid.pk},
+    ),
+    "marketplace:bid_accept": Case(
+        get=signed_in(NOPE),
+        post=(W(MOVED), N, N, N, N, LOGIN),
+        kwargs=lambda world: {"pk": world.bid.pk},
+    ),
+    # --- Agreements and reviews ---
+    # Staff see agreements (to moderate) but take no part in them.
+    "marketplace:agreement_detail": Case(
+        get=(OK, OK, N, N, OK, LOGIN),
+        post=signed_in(NOPE),
+        kwargs=lambda world: {"pk": world.agreement.pk},
+    ),
+    "marketplace:agreement_deliver": Case(
+        get=signed_in(NOPE),
+        post=(MOVED, W(MOVED), N, N, MOVED, LOGIN),
+        kwargs=lambda world: {"pk": world.agreement.pk},
+    ),
+    "marketplace:agreement_confirm": Case(
+        get=signed_in(NOPE),
+        post=(W(MOVED), MOVED, N, N, MOVED, LOGIN),
+        kwargs=lambda world: {"pk": world.delivered.pk},
+    ),
+    "marketplace:agreement_cancel": Case(
+        get=(OK, OK, N, N, OK, LOGIN),
+        post=(W(MOVED), W(MOVED), N, N, OK, LOGIN),
+        kwargs=lambda world: {"pk": world.agreement.pk},
+        data=lambda world, user: {"reason": "The date no longer works for me."},
+    ),
+    "marketplace:review_create": Case(
+        get=(OK, OK, N, N, N, LOGIN),
+        post=(W(MOVED), W(MOVED), N, N, N, LOGIN),
+        kwargs=lambda world: {"pk": world.completed.pk},
+        data=lambda world, user: {"rating": "4", "comment": "Did what was agreed."},
+    ),
+    # --- Reports: whatever one can see and did not write ---
+    "marketplace:report_create[task]": Case(
+        get=(N, OK, OK, OK, OK, LOGIN),
+        post=(N, W(MOVED), W(MOVED), W(MOVED), W(MOVED), LOGIN),
+        kwargs=report_kwargs("task", lambda world: world.task.pk),
+        data=report_data,
+    ),
+    "marketplace:report_create[bid]": Case(
+        get=(OK, N, N, N, N, LOGIN),
+        post=(W(MOVED), N, N, N, N, LOGIN),
+        kwargs=report_kwargs("bid", lambda world: world.bid.pk),
+        data=report_data,
+    ),
+    "marketplace:report_create[review]": Case(
+        get=(OK, N, OK, OK, OK, LOGIN),
+        post=(W(MOVED), N, W(MOVED), W(MOVED), W(MOVED), LOGIN),
+        kwargs=report_kwargs("review", lambda world: world.review.pk),
+        data=report_data,
+    ),
+    "marketplace:report_create[message]": Case(
+        get=(OK, N, N, N, N, LOGIN),
+        post=(W(MOVED), N, N, N, N, LOGIN),
+        kwargs=report_kwargs("message", lambda world: world.message.pk),
+        data=report_data,
+    ),
+    "marketplace:report_create[user]": Case(
+        get=(OK, N, OK, OK, OK, LOGIN),
+        post=(W(MOVED), N, W(MOVED), W(MOVED), W(MOVED), LOGIN),
+        kwargs=report_kwargs("user", lambda world: world["tasker"].pk),
+        data=report_data,
+    ),
+    "marketplace:report_create[not a kind]": Case(
+        get=signed_in(N),
+        post=signed_in(N),
+        kwargs=report_kwargs("agreement", lambda world: world.agreement.pk),
+        data=report_data,
+    ),
+    "marketplace:dashboard": Case(get=signed_in(OK), post=signed_in(NOPE)),
+    # --- Messages and notifications ---
+    "marketplace:inbox": Case(get=signed_in(OK), post=signed_in(NOPE)),
+    "marketplace:conversation_detail": Case(
+        get=(OK, OK, N, N, N, LOGIN),
+        post=(W(MOVED), W(MOVED), N, N, N, LOGIN),
+        kwargs=lambda world: {"pk": world.conversation.pk},
+        data=lambda world, user: {"body": "See you on Saturday."},
+    ),
+    # Carol cannot write to herself; Tom and Carol already share this task's conversation.
+    "marketplace:conversation_start": Case(
+        get=signed_in(NOPE),
+        post=(MOVED, MOVED, W(MOVED), W(MOVED), W(MOVED), LOGIN),
+        kwargs=lambda world: {"pk": world.task.pk},
+    ),
+    "marketplace:notifications": Case(get=signed_in(OK), post=signed_in(NOPE)),
+    "marketplace:notification_open": Case(
+        get=signed_in(NOPE),
+        post=(W(MOVED), N, N, N, N, LOGIN),
+        kwargs=lambda world: {"pk": world.notification.pk},
+    ),
+    # Only Carol has anything unread.
+    "marketplace:notifications_mark_all_read": Case(
+        get=signed_in(NOPE), post=(W(MOVED), MOVED, MOVED, MOVED, MOVED, LOGIN)
+    ),
+    "marketplace:email_preferences": Case(
+        get=signed_in(OK),
+        post=signed_in(W(MOVED)),
+        data=lambda world, user: {"emailed_kinds": ["bid_placed", "message"]},
+    ),
+    "marketplace:email_unsubscribe": Case(
+        get=everyone(OK),
+        post=everyone(W(OK)),
+        kwargs=lambda world: {
+            "token": unsubscribe_token(world["customer"], Notification.Kind.BID_PLACED)
+        },
+        csrf_exempt=(
+            "The signed token in the URL is the credential: mail clients POST it without a "
+            "cookie (RFC 8058), and a forger cannot know a valid token."
+        ),
+    ),
+}
+
+
+def url_name(key: str) -> str:
+    return key.split("[")[0]
+
+
+def url_of(key: str, world: World) -> str:
+    return reverse(url_name(key), kwargs=ROUTES[key].kwargs(world))
+
+
+# --- The database, before and after ---
+
+# Written by design on requests that change nothing of the site's data: login records
+# (django-axes) and sessions (compared on their own where it matters).
+NOT_COMPARED = {"axes", "sessions"}
+
+
+def snapshot(*, sessions: bool = False) -> dict[str, tuple[int, str]]:
+    """Row count and a hash of every row, per table (plain SQL: this runs many times)."""
+    result = {}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            label = model._meta.app_label
+            if label in NOT_COMPARED and not (sessions and label == "sessions"):
+                continue
+            table, pk = model._meta.db_table, model._meta.pk.column
+            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {quote(pk)}")  # noqa: S608
+            rows = cursor.fetchall()
+            result[model._meta.label] = (len(rows), sha256(repr(rows).encode()).hexdigest())
+    return result
+
+
+def changed(before: dict, after: dict) -> list[str]:
+    return sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+
+
+@contextmanager
+def rolled_back():
+    """Run requests inside a savepoint that is always undone; the next persona starts clean."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+    if connection.vendor == "postgresql":
+        # Sequences are not transactional: put them back so each run gets the same ids.
+        from django.core.management.color import no_style
+
+        models = apps.get_models(include_auto_created=True)
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)

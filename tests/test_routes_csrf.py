@@ -1,0 +1,97 @@
+"""Every route, found by the URL resolver: no POST without a CSRF token, no change by GET.
+
+A POST without the token is our 403 page and changes nothing, sessions included; the same
+POST with the token does what the route table says, so the token is the only difference.
+"""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from .routes import (
+    PERSONAS,
+    ROUTES,
+    changed,
+    rolled_back,
+    snapshot,
+    status_of,
+    url_of,
+    world_for_module,
+    writes,
+)
+
+OTHER_METHODS = ("get", "head", "put", "patch", "delete")
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with world_for_module(django_db_blocker) as world:
+        yield world
+
+
+def strict_client(user) -> Client:
+    """A browser that checks CSRF as a real one is checked; holds a token in its cookie."""
+    client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        client.force_login(user)
+    client.get(reverse("accounts:password_reset"))  # any page with a form sets the cookie
+    return client
+
+
+def who_posts(case) -> str:
+    """The persona whose POST would do the job, or the customer if nobody's does."""
+    return (case.actors() or ["customer"])[0]
+
+
+@pytest.mark.parametrize("key", ROUTES)
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(world, key):
+    case = ROUTES[key]
+    persona = who_posts(case)
+    expected = case.post[PERSONAS.index(persona)]
+    with rolled_back():
+        client = strict_client(world[persona])
+        if case.prepare:
+            case.prepare(client, world)
+        url, data = url_of(key, world), case.data(world, world[persona])
+        before = snapshot(sessions=True)
+
+        response = client.post(url, data)
+
+        if case.csrf_exempt:
+            assert response.status_code == status_of(expected)
+            return
+        assert response.status_code == 403, (key, persona, response.status_code)
+        assert b"This form has expired" in response.content
+        assert snapshot(sessions=True) == before, changed(before, snapshot(sessions=True))
+
+        token = client.cookies[settings.CSRF_COOKIE_NAME].value
+        with_token = client.post(url, {**data, "csrfmiddlewaretoken": token})
+
+        assert with_token.status_code == status_of(expected)
+        if writes(expected):
+            assert snapshot() != before, f"{persona}'s POST with the token did nothing"
+
+
+def test_only_the_one_click_unsubscribe_takes_posts_without_a_token():
+    exempt = {key: case.csrf_exempt for key, case in ROUTES.items() if case.csrf_exempt}
+    assert list(exempt) == ["marketplace:email_unsubscribe"]
+
+
+@pytest.mark.parametrize("key", [key for key, case in ROUTES.items() if case.post_only])
+def test_post_only_routes_refuse_every_other_method_and_change_nothing(world, key):
+    case = ROUTES[key]
+    persona = who_posts(case)
+    with rolled_back():
+        client = Client()
+        client.force_login(world[persona])
+        url = url_of(key, world)
+        before = snapshot(sessions=True)
+        for method in OTHER_METHODS:
+            response = getattr(client, method)(url)
+            assert response.status_code == 405, (method, response.status_code)
+            assert "POST" in response["Allow"]
+        assert snapshot(sessions=True) == before, changed(before, snapshot(sessions=True))
