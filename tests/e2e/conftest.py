@@ -81,7 +81,8 @@ def new_context(new_context, browser_problems: list[str]) -> Callable[..., Brows
 
         def on_console(message: ConsoleMessage) -> None:
             if "Content Security Policy" in message.text:
-                browser_problems.append(f"{message.location.get('url')}: {message.text}")
+                where = message.page.url if message.page else message.location.get("url")
+                browser_problems.append(f"{where}: {message.text}")
 
         context.on("console", on_console)
         context.on("weberror", lambda error: browser_problems.append(str(error.error)))
