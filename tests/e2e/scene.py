@@ -16,7 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from marketplace import services
-from marketplace.models import Agreement, Category, Conversation, Task
+from marketplace.models import Agreement, Bid, Category, Conversation, Task
 from tests.factories import CustomerFactory, TaskerFactory, UserFactory
 
 # Long unbroken text, as people paste it, must wrap on a phone rather than widen the page.
@@ -33,6 +33,7 @@ class Scene:
     other_tasker: User
     staff: User
     task_with_bids: Task  # open, bids from both taskers
+    bid: Bid  # the tasker's pending bid on it
     task_without_bids: Task  # open, nobody has bid
     hidden_task: Task  # hidden by a moderator
     active: Agreement  # between customer and tasker, work not delivered yet
@@ -119,6 +120,7 @@ def build_scene() -> Scene:
         other_tasker=other_tasker,
         staff=staff,
         task_with_bids=task_with_bids,
+        bid=task_with_bids.bids.get(tasker=tasker),
         task_without_bids=task_without_bids,
         hidden_task=hidden_task,
         active=active,
@@ -199,13 +201,12 @@ def customer_pages(scene: Scene) -> dict[str, str]:
 
 def tasker_pages(scene: Scene) -> dict[str, str]:
     """The pages the tasker opens: tasks to bid on, their bid, agreements, forms."""
-    bid = scene.task_with_bids.bids.get(tasker=scene.tasker)
     return {
         **_own_pages(scene.tasker),
         "task, as a bidder": scene.task_with_bids.get_absolute_url(),
         "task, with the bid form": scene.task_without_bids.get_absolute_url(),
         "bid form": reverse("marketplace:bid_create", args=[scene.task_without_bids.pk]),
-        "bid edit": reverse("marketplace:bid_edit", args=[bid.pk]),
+        "bid edit": reverse("marketplace:bid_edit", args=[scene.bid.pk]),
         "agreement, active": scene.active.get_absolute_url(),
         "agreement cancel": reverse("marketplace:agreement_cancel", args=[scene.active.pk]),
         "review form": reverse("marketplace:review_create", args=[scene.completed.pk]),

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from .helpers import accessibility_violations, unexplained_errors
+from .helpers import accessibility_violations, unexplained_errors, with_axe
 from .scene import Scene, build_scene
 
 WITHOUT_SUMMARY = {"browse", "conversation"}  # not one-form pages
@@ -64,7 +64,7 @@ def forms(scene: Scene, persona: str) -> list[tuple[str, str, str, str | None]]:
 @pytest.mark.parametrize("persona", ["visitor", "customer", "tasker"])
 def test_forms_sent_empty_show_accessible_errors(persona, new_context, sign_in):
     scene = build_scene()
-    context = new_context()
+    context = with_axe(new_context())
     if persona != "visitor":
         sign_in(context, getattr(scene, persona))
     page = context.new_page()
