@@ -2,8 +2,12 @@
 
 pytest-playwright provides the fixtures (a session-wide `playwright` and `browser`, a fresh
 `context` and `page` per test); this file points them at the system Chromium. Tests take
-`page` and `live_server`, and are marked `e2e`, with transactional database access because
-the live server runs in another thread and must see what the test writes.
+`page` (or make contexts with `new_context`) and `live_server`, and are marked `e2e`, with
+transactional database access because the live server runs in another thread and must see
+what the test writes.
+
+Every context made here fails its test if a page breaks the Content-Security-Policy or throws
+a JavaScript error: the site must run with no inline script or style.
 """
 
 import os
@@ -11,6 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -23,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PHONE = {"width": 375, "height": 812}
 
 # Playwright's sync API runs an event loop in the test thread from the moment it starts, so
 # Django would refuse the ORM calls made between browser steps (and by the database fixtures).
@@ -55,14 +63,60 @@ def base_url(live_server) -> str:
 
 
 @pytest.fixture
+def browser_problems() -> list[str]:
+    """What the pages of this test broke: CSP violations and uncaught JavaScript errors."""
+    return []
+
+
+@pytest.fixture
+def new_context(new_context, browser_problems: list[str]) -> Callable[..., BrowserContext]:
+    """Make a context like pytest-playwright does, watching its pages for broken rules.
+
+    `new_context(java_script_enabled=False)` gives a browser with JavaScript off. The test
+    fails at teardown if any page logged a Content-Security-Policy violation or threw.
+    """
+
+    def make(**kwargs) -> BrowserContext:
+        context = new_context(**kwargs)
+
+        def on_console(message: ConsoleMessage) -> None:
+            if "Content Security Policy" in message.text:
+                where = message.page.url if message.page else message.location.get("url")
+                browser_problems.append(f"{where}: {message.text}")
+
+        context.on("console", on_console)
+        context.on("weberror", lambda error: browser_problems.append(str(error.error)))
+        return context
+
+    yield make
+    if browser_problems:
+        pytest.fail("The pages broke the rules:\n" + "\n".join(browser_problems), pytrace=False)
+
+
+@pytest.fixture
+def sign_in(base_url) -> Callable[[BrowserContext, object], BrowserContext]:
+    """Sign a user in to a context without the log-in form (pages under test start there)."""
+
+    def add_session(context: BrowserContext, user) -> BrowserContext:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+        return context
+
+    return add_session
+
+
+@pytest.fixture
 def screenshot(browser) -> Callable[..., list[Path]]:
-    """Save full-page screenshots to test-artifacts/screenshots/.
+    """Save screenshots to test-artifacts/screenshots/, the size of the window by default.
 
     `screenshot("name", page)` saves that page as name.png; `screenshot("name")` saves every
     page open in the browser: name.png if there is one, name-1.png, name-2.png... if several.
+    `full_page=True` saves the whole page instead of what the window shows.
     """
 
-    def take(name: str, page=None) -> list[Path]:
+    def take(name: str, page: Page | None = None, *, full_page: bool = False) -> list[Path]:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         pages = [page] if page else [p for c in browser.contexts for p in c.pages]
         paths = [
@@ -70,7 +124,7 @@ def screenshot(browser) -> Callable[..., list[Path]]:
             for number in range(1, len(pages) + 1)
         ]
         for shot, path in zip(pages, paths, strict=True):
-            shot.screenshot(path=path, full_page=True)
+            shot.screenshot(path=path, full_page=full_page)
         return paths
 
     return take
