@@ -128,7 +128,7 @@ def test_a_task_goes_from_posted_to_two_reviews(javascript, new_context, screens
     expect_badges(customer, messages=0, notifications=1)  # reading cleared the nudge
 
     # The customer opens the bid's notification, compares the bids and accepts.
-    open_notification(customer, "Tom bid £75 on")
+    open_notification(customer, "Tom bid £75.00 on")
     expect(customer.get_by_role("heading", level=1)).to_have_text(TITLE)
     bids = customer.get_by_role("table", name=re.compile("Bids on this task"))
     expect(bids.get_by_role("rowheader", name="Tom")).to_be_visible()
