@@ -1,0 +1,103 @@
+"""Performance guards that do not time anything: query plans, template loading, markup.
+
+Timings live in the bench (`make bench`, README "Performance"); these tests keep the
+reasons for its figures from quietly going away.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .factories import TaskFactory, seed_categories
+
+BROWSE = reverse("marketplace:task_list")
+
+
+# --- Indexes: the browse page never reads the whole task table ---
+
+
+@pytest.fixture
+def sqlite_only():
+    if connection.vendor != "sqlite":
+        pytest.skip(
+            "Reads SQLite's EXPLAIN QUERY PLAN. PostgreSQL chooses plans from table "
+            "statistics, and on a test-sized table a sequential scan is its right choice."
+        )
+
+
+@pytest.fixture
+def some_tasks(customer):
+    gardening = next(c for c in seed_categories() if c.slug == "gardening")
+    TaskFactory.create_batch(3, customer=customer, category=gardening, title="Weed the beds")
+    TaskFactory.create_batch(3, customer=customer, is_remote=True)
+
+
+def task_plans(client, url: str) -> list[list[str]]:
+    """The query plan of every query the page makes that reads the task table."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            if '"marketplace_task"' in query["sql"]:
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                plans.append([row[-1] for row in cursor.fetchall()])
+    assert plans, f"{url} read no task"
+    return plans
+
+
+def full_scans(plans: list[list[str]]) -> list[str]:
+    """Plan steps that visit every row of a table (or every entry of an index)."""
+    return [step for plan in plans for step in plan if step.startswith("SCAN ")]
+
+
+@pytest.mark.usefixtures("sqlite_only", "some_tasks")
+def test_browsing_a_category_searches_the_category_index_in_order(client):
+    plans = task_plans(client, f"{BROWSE}?category=gardening")
+    assert full_scans(plans) == []
+    count, page = plans  # the paginator counts first
+    assert any(
+        step.startswith("SEARCH marketplace_task USING INDEX task_browse_category") for step in page
+    ), page
+    # Newest first straight from the index: no sort of the matching tasks.
+    assert not any("TEMP B-TREE" in step for step in page), page
+    # The paginator counts from the index alone.
+    assert any(
+        step.startswith("SEARCH marketplace_task USING COVERING INDEX task_browse_category")
+        for step in count
+    ), count
+
+
+@pytest.mark.usefixtures("sqlite_only", "some_tasks")
+def test_counting_all_open_tasks_reads_an_index_only(client):
+    count, page = task_plans(client, BROWSE)
+    assert any(
+        step.startswith("SEARCH marketplace_task USING COVERING INDEX task_browse_")
+        for step in count
+    ), count
+    assert not any("TEMP B-TREE" in step for step in page), page
+
+
+@pytest.mark.usefixtures("sqlite_only", "some_tasks")
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=2",
+        "sort=budget_desc",
+        "sort=budget_asc",
+        "sort=due",
+        "city=leeds",
+        "budget_min=10&budget_max=50",
+        "remote=on",
+        "category=gardening&sort=budget_asc",
+        # A keyword cannot use a B-tree index, but only open tasks are read.
+        "q=weed",
+    ],
+)
+def test_no_filter_or_sort_scans_the_task_table(client, query):
+    plans = task_plans(client, f"{BROWSE}?{query}")
+    assert full_scans(plans) == []
+    for plan in plans:
+        assert any(step.startswith("SEARCH marketplace_task USING") for step in plan), plan
