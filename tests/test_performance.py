@@ -6,8 +6,13 @@ reasons for its figures from quietly going away.
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
+from django.template import engines
+from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from marketplace.forms import TaskFilterForm
 
 from .factories import TaskFactory, seed_categories
 
@@ -101,3 +106,40 @@ def test_no_filter_or_sort_scans_the_task_table(client, query):
     assert full_scans(plans) == []
     for plan in plans:
         assert any(step.startswith("SEARCH marketplace_task USING") for step in plan), plan
+
+
+# --- The browse filter form: written out, identical to what crispy-forms renders ---
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=3",
+        "q=weed+%22the%22&category=gardening&city=Leeds&budget_min=5&budget_max=50"
+        "&remote=on&sort=due",
+        # Errors: an unknown category and sort, a negative and a non-numeric budget,
+        # and an upper budget below the lower one.
+        "category=nope&sort=zz&budget_min=-1&budget_max=abc",
+        "budget_min=50&budget_max=5",
+    ],
+)
+def test_the_filter_partial_renders_what_crispy_renders(db, query):
+    seed_categories()
+    data = QueryDict(query) or None
+    form = TaskFilterForm(data)
+    if data:
+        form.is_valid()
+    engine = engines["django"]
+    crispy = engine.from_string("{% load crispy_forms_tags %}{{ form|crispy }}")
+    partial = engine.from_string('{% include "marketplace/_task_filter.html" %}')
+    assert parse_html(partial.render({"form": form})) == parse_html(crispy.render({"form": form}))
+
+
+def test_the_browse_page_uses_the_written_out_filter_form(client, db):
+    response = client.get(f"{BROWSE}?budget_min=50&budget_max=5")
+    assert "marketplace/_task_filter.html" in [t.name for t in response.templates]
+    assert "bootstrap5/field.html" not in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert 'aria-describedby="id_budget_max_error"' in html
+    assert "The upper budget must be at least the lower one." in html
