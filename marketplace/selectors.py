@@ -9,6 +9,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -20,7 +21,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .models import Agreement, Bid, Conversation, Message, Report, Review, Task
+from .models import Agreement, Bid, Conversation, Message, Notification, Report, Review, Task
 
 
 def _count(queryset, group_by: str):
@@ -133,12 +134,38 @@ def conversations_for(user):
     )
 
 
-def unread_message_count(user) -> int:
-    """How many messages others sent `user` since `user` last read each conversation."""
+def _unread_messages(user):
+    """Messages others sent `user` since `user` last read each conversation."""
     as_a = Q(conversation__user_a=user) & (
         Q(conversation__a_read_at__isnull=True) | Q(created_at__gt=F("conversation__a_read_at"))
     )
     as_b = Q(conversation__user_b=user) & (
         Q(conversation__b_read_at__isnull=True) | Q(created_at__gt=F("conversation__b_read_at"))
     )
-    return Message.objects.filter(as_a | as_b, is_hidden=False).exclude(sender=user).count()
+    return Message.objects.filter(as_a | as_b, is_hidden=False).exclude(sender=user)
+
+
+def unread_message_count(user) -> int:
+    """How many messages others sent `user` since `user` last read each conversation."""
+    return _unread_messages(user).count()
+
+
+def _row_count(queryset) -> Subquery:
+    """COUNT(*) of `queryset` as a scalar subquery (one row, no GROUP BY)."""
+    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
+    return Subquery(queryset.order_by().values(n=count))
+
+
+def unread_counts(user) -> dict[str, int]:
+    """The navbar's badges, both in one query: {"messages": n, "notifications": n}."""
+    counts = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            unread_messages=_row_count(_unread_messages(user)),
+            unread_notifications=_row_count(
+                Notification.objects.filter(recipient=user, is_read=False)
+            ),
+        )
+        .get()
+    )
+    return {"messages": counts["unread_messages"], "notifications": counts["unread_notifications"]}

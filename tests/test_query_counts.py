@@ -26,8 +26,8 @@ BROWSE = reverse("marketplace:task_list")
 MORE = 29
 
 # Every signed-in request reads its session and its user, and the navbar's two unread
-# counts (messages, notifications).
-SIGNED_IN = 4
+# counts (messages, notifications) in one query.
+SIGNED_IN = 3
 
 
 @pytest.fixture
