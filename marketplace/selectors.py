@@ -1,12 +1,14 @@
 """Read queries shared by several views."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.db.models import (
     Avg,
     Case,
     Count,
     DateTimeField,
+    DecimalField,
     Exists,
     F,
     Func,
@@ -58,6 +60,31 @@ def completion_rate(completed: int, cancelled: int) -> int | None:
 
 def user_with_reputation(username: str):
     return User.objects.filter(is_active=True, username=username).annotate(**reputation())
+
+
+def dashboard_figures(user) -> dict:
+    """Everything the dashboard counts and adds up, in one query.
+
+    The number of `user`'s tasks, bids and agreements that need no action from them (for
+    the sections' paginators), and what they spent and earned on completed agreements.
+    """
+    agreements = Agreement.objects.filter(Q(customer=user) | Q(tasker=user))
+    completed = Agreement.objects.filter(status=Agreement.Status.COMPLETED)
+    figures = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            task_count=_row_count(Task.objects.filter(customer=user)),
+            bid_count=_row_count(Bid.objects.filter(tasker=user)),
+            agreement_count=_row_count(agreements.exclude(needs_action_q(user))),
+            spent=_row_total(completed.filter(customer=user), "price"),
+            earned=_row_total(completed.filter(tasker=user), "price"),
+        )
+        .get()
+    )
+    for total in ("spent", "earned"):
+        # Pounds and pence whatever the database gives back (SQLite drops the pence).
+        figures[total] = Decimal(figures[total] or 0).quantize(Decimal("0.01"))
+    return figures
 
 
 def needs_action_q(user) -> Q:
@@ -154,6 +181,16 @@ def _row_count(queryset) -> Subquery:
     """COUNT(*) of `queryset` as a scalar subquery (one row, no GROUP BY)."""
     count = Func(F("pk"), function="COUNT", output_field=IntegerField())
     return Subquery(queryset.order_by().values(n=count))
+
+
+def _row_total(queryset, field: str) -> Subquery:
+    """SUM(`field`) of `queryset` as a scalar subquery (NULL when there are no rows)."""
+    # Wider than the field itself: a total of many prices has more digits than one price.
+    places = queryset.model._meta.get_field(field).decimal_places
+    total = Func(
+        F(field), function="SUM", output_field=DecimalField(max_digits=18, decimal_places=places)
+    )
+    return Subquery(queryset.order_by().values(n=total))
 
 
 def unread_counts(user) -> dict[str, int]:
