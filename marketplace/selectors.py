@@ -97,12 +97,17 @@ def needs_action_q(user) -> Q:
 def reportable(kind: str, user):
     """What `user` may report of this kind: things they can see and did not write."""
     querysets = {
+        # Each with what its str() and get_absolute_url() read, for the report form.
         Report.Kind.TASK: lambda: Task.objects.visible_to(user).exclude(customer=user),
-        Report.Kind.BID: lambda: Bid.objects.filter(task__customer=user),
-        Report.Kind.REVIEW: lambda: Review.objects.visible().exclude(author=user),
-        Report.Kind.MESSAGE: lambda: Message.objects.filter(
-            Q(conversation__user_a=user) | Q(conversation__user_b=user)
-        ).exclude(sender=user),
+        Report.Kind.BID: lambda: Bid.objects.filter(task__customer=user).select_related("task"),
+        Report.Kind.REVIEW: lambda: (
+            Review.objects.visible().exclude(author=user).select_related("author", "subject")
+        ),
+        Report.Kind.MESSAGE: lambda: (
+            Message.objects.filter(Q(conversation__user_a=user) | Q(conversation__user_b=user))
+            .exclude(sender=user)
+            .select_related("conversation")
+        ),
         Report.Kind.USER: lambda: User.objects.filter(is_active=True).exclude(pk=user.pk),
     }
     return querysets[kind]()

@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -35,6 +36,7 @@ from .models import (
     Bid,
     Category,
     Conversation,
+    Message,
     Notification,
     Report,
     Review,
@@ -556,12 +558,27 @@ class ConversationDetailView(ParticipantConversationMixin, RateLimitMixin, Servi
     success_message = "Message sent."
     messages_per_page = 50
 
+    def get_queryset(self):
+        # Counted with the conversation: the paginator needs it to open on the last page.
+        messages = (
+            Message.objects.filter(conversation=OuterRef("pk"))
+            .order_by()
+            .values("conversation")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset().annotate(message_count=Coalesce(Subquery(messages), 0))
+
     def get(self, request, *args, **kwargs):
         services.conversation_mark_read(conversation=self.object, by=request.user)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        paginator = Paginator(self.object.messages.select_related("sender"), self.messages_per_page)
+        paginator = CountedPaginator(
+            self.object.messages.select_related("sender"),
+            self.messages_per_page,
+            count=self.object.message_count,
+        )
         page = paginator.get_page(self.request.GET.get("page") or paginator.num_pages)
         return super().get_context_data(
             other=self.object.other(self.request.user),
