@@ -5,6 +5,7 @@ reasons for its figures from quietly going away.
 """
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.http import QueryDict
 from django.template import engines
@@ -106,6 +107,21 @@ def test_no_filter_or_sort_scans_the_task_table(client, query):
     assert full_scans(plans) == []
     for plan in plans:
         assert any(step.startswith("SEARCH marketplace_task USING") for step in plan), plan
+
+
+# --- Templates ---
+
+
+def test_templates_are_compiled_once_per_process():
+    """Django wraps the loaders in its cached loader when settings name none: each
+    process parses a template once, not on every request."""
+    from django.template.loaders.cached import Loader
+
+    engine = engines["django"].engine
+    assert "loaders" not in settings.TEMPLATES[0].get("OPTIONS", {})
+    assert [type(loader) for loader in engine.template_loaders] == [Loader]
+    first = engine.get_template("marketplace/task_list.html")
+    assert engine.get_template("marketplace/task_list.html") is first
 
 
 # --- The browse filter form: written out, identical to what crispy-forms renders ---
