@@ -245,7 +245,7 @@ def wrk(url: str, connections: int, duration: float, cookie: str | None) -> dict
         "wrk",
         f"-t{min(connections, 2)}",
         f"-c{connections}",
-        f"-d{duration}s",
+        f"-d{duration:g}s",
         "--timeout",
         "10s",
         "-s",
@@ -253,8 +253,10 @@ def wrk(url: str, connections: int, duration: float, cookie: str | None) -> dict
     ]
     if cookie:
         command += ["-H", f"Cookie: sessionid={cookie}"]
-    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    result = subprocess.run([*command, url], capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"wrk failed on {url}: {result.stderr.strip() or result.stdout.strip()}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def run_spread(path: str, ports: list[int], connections: int, duration: float, cookie) -> dict:
