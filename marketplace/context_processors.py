@@ -2,34 +2,33 @@
 
 from functools import cached_property
 
-from .models import Notification
-from .selectors import unread_message_count
+from . import selectors
 
 
 class UnreadCounts:
     """The navbar's unread badges, counted only when a template reads them.
 
     Nothing is queried up front: a page that does not show the navbar, or an anonymous
-    visitor, costs no query. Each count is one query, at most once per page.
+    visitor, costs no query. Both counts come from one query, at most once per page.
     """
 
     def __init__(self, request):
         self._request = request
 
     @cached_property
-    def _user(self):
+    def _counts(self) -> dict[str, int]:
         user = getattr(self._request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+        if user is None or not user.is_authenticated:
+            return {"messages": 0, "notifications": 0}
+        return selectors.unread_counts(user)
 
-    @cached_property
+    @property
     def messages(self) -> int:
-        return unread_message_count(self._user) if self._user else 0
+        return self._counts["messages"]
 
-    @cached_property
+    @property
     def notifications(self) -> int:
-        if not self._user:
-            return 0
-        return Notification.objects.filter(recipient=self._user, is_read=False).count()
+        return self._counts["notifications"]
 
 
 def unread_counts(request) -> dict:

@@ -4,7 +4,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,8 +65,21 @@ class TaskQuerySet(models.QuerySet):
         return self.public()
 
     def with_card_data(self):
+        """What a task card shows: category, customer and the number of live bids.
+
+        The bids are counted by a subquery for each row shown, not by joining and grouping
+        every matching task's bids: a page of 20 costs 20 index lookups however many tasks
+        match, and the paginator's COUNT(*) leaves the unused subquery out.
+        """
+        live_bids = (
+            Bid.objects.filter(task=OuterRef("pk"), status__in=Bid.LIVE_STATUSES)
+            .order_by()
+            .values("task")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
         return self.select_related("category", "customer").annotate(
-            bid_count=models.Count("bids", filter=Q(bids__status__in=Bid.LIVE_STATUSES))
+            bid_count=Coalesce(Subquery(live_bids), 0)
         )
 
 
@@ -124,12 +138,27 @@ class Task(StatefulModel, Moderated):
                 condition=Q(is_remote=True) | ~Q(city=""), name="task_has_place_or_remote"
             ),
         ]
+        # One index per browse filter and sort, each led by status (browse shows open tasks).
+        # Scanned backwards they give "newest first" with the id tie-break, so no sort is
+        # needed. The two that serve browsing without a keyword also hold is_hidden (always
+        # false there) and customer: the paginator's COUNT of public tasks reads the index
+        # alone, and looks each customer up only to check they are active.
         indexes = [
-            models.Index(fields=["status", "-created_at"], name="task_status_created"),
-            models.Index(fields=["status", "category", "-created_at"], name="task_status_cat"),
-            models.Index(fields=["status", "budget"], name="task_status_budget"),
-            models.Index(fields=["status", "due_date"], name="task_status_due"),
-            models.Index(fields=["status", "city"], name="task_status_city"),
+            models.Index(
+                fields=["status", "is_hidden", "created_at", "id", "customer"],
+                name="task_browse_newest",
+            ),
+            models.Index(
+                fields=["status", "is_hidden", "category", "created_at", "id", "customer"],
+                name="task_browse_category",
+            ),
+            models.Index(fields=["status", "budget", "id"], name="task_browse_budget"),
+            models.Index(fields=["status", "due_date", "id"], name="task_browse_due"),
+            # The city filter matches whatever the case: TaskFilterForm compares Lower(city).
+            models.Index("status", Lower("city"), name="task_browse_city"),
+            models.Index(
+                fields=["status", "is_remote", "created_at", "id"], name="task_browse_remote"
+            ),
             models.Index(fields=["customer", "status"], name="task_customer_status"),
         ]
 
@@ -533,9 +562,13 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The unread count, and the list of notifications newest first.
             models.Index(
                 fields=["recipient", "is_read", "-created_at"], name="notification_recipient"
-            )
+            ),
+            models.Index(
+                fields=["recipient", "created_at", "id"], name="notification_recipient_new"
+            ),
         ]
 
     def __str__(self) -> str:

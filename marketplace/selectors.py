@@ -1,14 +1,17 @@
 """Read queries shared by several views."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.db.models import (
     Avg,
     Case,
     Count,
     DateTimeField,
+    DecimalField,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -20,7 +23,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .models import Agreement, Bid, Conversation, Message, Report, Review, Task
+from .models import Agreement, Bid, Conversation, Message, Notification, Report, Review, Task
 
 
 def _count(queryset, group_by: str):
@@ -59,6 +62,31 @@ def user_with_reputation(username: str):
     return User.objects.filter(is_active=True, username=username).annotate(**reputation())
 
 
+def dashboard_figures(user) -> dict:
+    """Everything the dashboard counts and adds up, in one query.
+
+    The number of `user`'s tasks, bids and agreements that need no action from them (for
+    the sections' paginators), and what they spent and earned on completed agreements.
+    """
+    agreements = Agreement.objects.filter(Q(customer=user) | Q(tasker=user))
+    completed = Agreement.objects.filter(status=Agreement.Status.COMPLETED)
+    figures = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            task_count=_row_count(Task.objects.filter(customer=user)),
+            bid_count=_row_count(Bid.objects.filter(tasker=user)),
+            agreement_count=_row_count(agreements.exclude(needs_action_q(user))),
+            spent=_row_total(completed.filter(customer=user), "price"),
+            earned=_row_total(completed.filter(tasker=user), "price"),
+        )
+        .get()
+    )
+    for total in ("spent", "earned"):
+        # Pounds and pence whatever the database gives back (SQLite drops the pence).
+        figures[total] = Decimal(figures[total] or 0).quantize(Decimal("0.01"))
+    return figures
+
+
 def needs_action_q(user) -> Q:
     """Agreements waiting on `user`: the tasker to deliver, the customer to confirm."""
     return Q(tasker=user, status=Agreement.Status.ACTIVE) | Q(
@@ -69,12 +97,17 @@ def needs_action_q(user) -> Q:
 def reportable(kind: str, user):
     """What `user` may report of this kind: things they can see and did not write."""
     querysets = {
+        # Each with what its str() and get_absolute_url() read, for the report form.
         Report.Kind.TASK: lambda: Task.objects.visible_to(user).exclude(customer=user),
-        Report.Kind.BID: lambda: Bid.objects.filter(task__customer=user),
-        Report.Kind.REVIEW: lambda: Review.objects.visible().exclude(author=user),
-        Report.Kind.MESSAGE: lambda: Message.objects.filter(
-            Q(conversation__user_a=user) | Q(conversation__user_b=user)
-        ).exclude(sender=user),
+        Report.Kind.BID: lambda: Bid.objects.filter(task__customer=user).select_related("task"),
+        Report.Kind.REVIEW: lambda: (
+            Review.objects.visible().exclude(author=user).select_related("author", "subject")
+        ),
+        Report.Kind.MESSAGE: lambda: (
+            Message.objects.filter(Q(conversation__user_a=user) | Q(conversation__user_b=user))
+            .exclude(sender=user)
+            .select_related("conversation")
+        ),
         Report.Kind.USER: lambda: User.objects.filter(is_active=True).exclude(pk=user.pk),
     }
     return querysets[kind]()
@@ -133,12 +166,48 @@ def conversations_for(user):
     )
 
 
-def unread_message_count(user) -> int:
-    """How many messages others sent `user` since `user` last read each conversation."""
+def _unread_messages(user):
+    """Messages others sent `user` since `user` last read each conversation."""
     as_a = Q(conversation__user_a=user) & (
         Q(conversation__a_read_at__isnull=True) | Q(created_at__gt=F("conversation__a_read_at"))
     )
     as_b = Q(conversation__user_b=user) & (
         Q(conversation__b_read_at__isnull=True) | Q(created_at__gt=F("conversation__b_read_at"))
     )
-    return Message.objects.filter(as_a | as_b, is_hidden=False).exclude(sender=user).count()
+    return Message.objects.filter(as_a | as_b, is_hidden=False).exclude(sender=user)
+
+
+def unread_message_count(user) -> int:
+    """How many messages others sent `user` since `user` last read each conversation."""
+    return _unread_messages(user).count()
+
+
+def _row_count(queryset) -> Subquery:
+    """COUNT(*) of `queryset` as a scalar subquery (one row, no GROUP BY)."""
+    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
+    return Subquery(queryset.order_by().values(n=count))
+
+
+def _row_total(queryset, field: str) -> Subquery:
+    """SUM(`field`) of `queryset` as a scalar subquery (NULL when there are no rows)."""
+    # Wider than the field itself: a total of many prices has more digits than one price.
+    places = queryset.model._meta.get_field(field).decimal_places
+    total = Func(
+        F(field), function="SUM", output_field=DecimalField(max_digits=18, decimal_places=places)
+    )
+    return Subquery(queryset.order_by().values(n=total))
+
+
+def unread_counts(user) -> dict[str, int]:
+    """The navbar's badges, both in one query: {"messages": n, "notifications": n}."""
+    counts = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            unread_messages=_row_count(_unread_messages(user)),
+            unread_notifications=_row_count(
+                Notification.objects.filter(recipient=user, is_read=False)
+            ),
+        )
+        .get()
+    )
+    return {"messages": counts["unread_messages"], "notifications": counts["unread_notifications"]}

@@ -1,10 +1,11 @@
-from decimal import Decimal
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature
-from django.db.models import F, Prefetch, Q, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -30,9 +31,25 @@ from .forms import (
     TaskFilterForm,
     TaskForm,
 )
-from .models import Agreement, Bid, Category, Conversation, Notification, Report, Review, Task
+from .models import (
+    Agreement,
+    Bid,
+    Category,
+    Conversation,
+    Message,
+    Notification,
+    Report,
+    Review,
+    Task,
+)
 from .notifications import email_preferences_set, email_unsubscribe, notifications_mark_read
-from .selectors import conversations_for, needs_action_q, reportable, reputation
+from .selectors import (
+    conversations_for,
+    dashboard_figures,
+    needs_action_q,
+    reportable,
+    reputation,
+)
 from .states import DomainError
 
 
@@ -454,44 +471,59 @@ class ReportCreateView(LoginRequiredMixin, RateLimitMixin, FormView):
 # --- Dashboard ---
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many objects there are, so it does not COUNT them itself."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "marketplace/dashboard.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        figures = dashboard_figures(user)
         agreements = Agreement.objects.filter(Q(customer=user) | Q(tasker=user)).select_related(
             "customer", "tasker"
         )
-        completed = agreements.filter(status=Agreement.Status.COMPLETED)
         return super().get_context_data(
             needs_action=agreements.filter(needs_action_q(user)),
-            agreements=self.page(agreements.exclude(needs_action_q(user)), "agreements_page"),
+            agreements=self.page(
+                agreements.exclude(needs_action_q(user)),
+                figures["agreement_count"],
+                "agreements_page",
+            ),
             tasks=self.page(
                 Task.objects.filter(customer=user)
                 .with_card_data()
                 .order_by("status", "-created_at"),
+                figures["task_count"],
                 "tasks_page",
             ),
             bids=self.page(
                 Bid.objects.filter(tasker=user)
                 .select_related("task")
                 .order_by("status", "-created_at"),
+                figures["bid_count"],
                 "bids_page",
             ),
-            spent=self.total(completed.filter(customer=user)),
-            earned=self.total(completed.filter(tasker=user)),
+            spent=figures["spent"],
+            earned=figures["earned"],
             **kwargs,
         )
 
-    @staticmethod
-    def total(agreements) -> Decimal:
-        """The sum of the agreements' prices, in pounds and pence (SQLite drops the pence)."""
-        total = agreements.aggregate(total=Sum("price", default=Decimal(0)))["total"]
-        return total.quantize(Decimal("0.01"))
+    def page(self, queryset, count: int, param: str):
+        """One page of a dashboard section; each section pages on its own parameter.
 
-    def page(self, queryset, param: str):
-        """One page of a dashboard section; each section pages on its own parameter."""
-        page = Paginator(queryset, 10).get_page(self.request.GET.get(param))
+        The sections are counted together by `dashboard_figures`, not one COUNT each.
+        """
+        page = CountedPaginator(queryset, 10, count=count).get_page(self.request.GET.get(param))
         page.param = param
         return page
 
@@ -526,12 +558,27 @@ class ConversationDetailView(ParticipantConversationMixin, RateLimitMixin, Servi
     success_message = "Message sent."
     messages_per_page = 50
 
+    def get_queryset(self):
+        # Counted with the conversation: the paginator needs it to open on the last page.
+        messages = (
+            Message.objects.filter(conversation=OuterRef("pk"))
+            .order_by()
+            .values("conversation")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset().annotate(message_count=Coalesce(Subquery(messages), 0))
+
     def get(self, request, *args, **kwargs):
         services.conversation_mark_read(conversation=self.object, by=request.user)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        paginator = Paginator(self.object.messages.select_related("sender"), self.messages_per_page)
+        paginator = CountedPaginator(
+            self.object.messages.select_related("sender"),
+            self.messages_per_page,
+            count=self.object.message_count,
+        )
         page = paginator.get_page(self.request.GET.get("page") or paginator.num_pages)
         return super().get_context_data(
             other=self.object.other(self.request.user),

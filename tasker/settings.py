@@ -98,7 +98,22 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Rate-limit counters live here, so several app servers must share one: Redis
+# (CACHE_URL=redis://127.0.0.1:6379/1). django-environ would pick django-redis for a
+# redis:// URL whenever that package happens to be installed; Tasker always uses Django's
+# own Redis backend, with the pinned `redis` client.
+_cache_url = env.str("CACHE_URL", default="locmemcache://")
+_redis_backend = "django.core.cache.backends.redis.RedisCache"
+CACHES = {
+    "default": env.cache_url_config(
+        _cache_url,
+        backend=_redis_backend if _cache_url.startswith(("redis", "valkey")) else None,
+    )
+}
+# For that backend django-environ lower-cases ?timeout=…&key_prefix=…, which Django ignores.
+for _option in ("TIMEOUT", "KEY_PREFIX", "VERSION"):
+    if _option.lower() in CACHES["default"]:
+        CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
 
 # --- Accounts and passwords ---
 AUTH_USER_MODEL = "accounts.User"

@@ -366,8 +366,8 @@ def test_the_inbox_query_count_does_not_grow_with_conversations(db):
     one = _inbox_queries(UserFactory(), 1)
     twenty = _inbox_queries(UserFactory(), 20)
     assert one == twenty
-    # Session, user, paginator count, the page itself, and the two navbar badges.
-    assert twenty == 6
+    # Session, user, paginator count, the page itself, and the navbar badges (one query).
+    assert twenty == 5
 
 
 # --- Navbar ---
@@ -393,7 +393,7 @@ def test_the_navbar_shows_no_badge_when_all_is_read(tasker_client, conversation,
     assert 'href="/notifications/">Notifications</a>' in html
 
 
-def test_the_navbar_costs_two_queries_signed_in_and_none_anonymous(client, customer_client):
+def test_the_navbar_costs_one_query_signed_in_and_none_anonymous(client, customer_client):
     def badge_queries(c) -> list[str]:
         with CaptureQueriesContext(connection) as queries:
             assert c.get(reverse("marketplace:task_list")).status_code == 200
@@ -404,7 +404,7 @@ def test_the_navbar_costs_two_queries_signed_in_and_none_anonymous(client, custo
         ]
 
     assert badge_queries(client) == []
-    assert len(badge_queries(customer_client)) == 2
+    assert len(badge_queries(customer_client)) == 1
 
 
 def test_unread_counts_are_computed_only_when_read(rf, customer, django_assert_num_queries):
@@ -412,7 +412,7 @@ def test_unread_counts_are_computed_only_when_read(rf, customer, django_assert_n
     request.user = customer
     with django_assert_num_queries(0):
         counts = UnreadCounts(request)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert (counts.messages, counts.notifications) == (0, 0)
         assert (counts.messages, counts.notifications) == (0, 0)
 

@@ -1,0 +1,161 @@
+"""Performance guards that do not time anything: query plans, template loading, markup.
+
+Timings live in the bench (`make bench`, README "Performance"); these tests keep the
+reasons for its figures from quietly going away.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.http import QueryDict
+from django.template import engines
+from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from marketplace.forms import TaskFilterForm
+
+from .factories import TaskFactory, seed_categories
+
+BROWSE = reverse("marketplace:task_list")
+
+
+# --- Indexes: the browse page never reads the whole task table ---
+
+
+@pytest.fixture
+def sqlite_only():
+    if connection.vendor != "sqlite":
+        pytest.skip(
+            "Reads SQLite's EXPLAIN QUERY PLAN. PostgreSQL chooses plans from table "
+            "statistics, and on a test-sized table a sequential scan is its right choice."
+        )
+
+
+@pytest.fixture
+def some_tasks(customer):
+    gardening = next(c for c in seed_categories() if c.slug == "gardening")
+    TaskFactory.create_batch(3, customer=customer, category=gardening, title="Weed the beds")
+    TaskFactory.create_batch(3, customer=customer, is_remote=True)
+
+
+def task_plans(client, url: str) -> list[list[str]]:
+    """The query plan of every query the page makes that reads the task table."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            if '"marketplace_task"' in query["sql"]:
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                plans.append([row[-1] for row in cursor.fetchall()])
+    assert plans, f"{url} read no task"
+    return plans
+
+
+def full_scans(plans: list[list[str]]) -> list[str]:
+    """Plan steps that visit every row of a table (or every entry of an index)."""
+    return [step for plan in plans for step in plan if step.startswith("SCAN ")]
+
+
+@pytest.mark.usefixtures("sqlite_only", "some_tasks")
+def test_browsing_a_category_searches_the_category_index_in_order(client):
+    plans = task_plans(client, f"{BROWSE}?category=gardening")
+    assert full_scans(plans) == []
+    count, page = plans  # the paginator counts first
+    assert any(
+        step.startswith("SEARCH marketplace_task USING INDEX task_browse_category") for step in page
+    ), page
+    # Newest first straight from the index: no sort of the matching tasks.
+    assert not any("TEMP B-TREE" in step for step in page), page
+    # The paginator counts from the index alone.
+    assert any(
+        step.startswith("SEARCH marketplace_task USING COVERING INDEX task_browse_category")
+        for step in count
+    ), count
+
+
+@pytest.mark.usefixtures("sqlite_only", "some_tasks")
+def test_counting_all_open_tasks_reads_an_index_only(client):
+    count, page = task_plans(client, BROWSE)
+    assert any(
+        step.startswith("SEARCH marketplace_task USING COVERING INDEX task_browse_")
+        for step in count
+    ), count
+    assert not any("TEMP B-TREE" in step for step in page), page
+
+
+@pytest.mark.usefixtures("sqlite_only", "some_tasks")
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=2",
+        "sort=budget_desc",
+        "sort=budget_asc",
+        "sort=due",
+        "city=leeds",
+        "budget_min=10&budget_max=50",
+        "remote=on",
+        "category=gardening&sort=budget_asc",
+        # A keyword cannot use a B-tree index, but only open tasks are read.
+        "q=weed",
+    ],
+)
+def test_no_filter_or_sort_scans_the_task_table(client, query):
+    plans = task_plans(client, f"{BROWSE}?{query}")
+    assert full_scans(plans) == []
+    for plan in plans:
+        assert any(step.startswith("SEARCH marketplace_task USING") for step in plan), plan
+
+
+# --- Templates ---
+
+
+def test_templates_are_compiled_once_per_process():
+    """Django wraps the loaders in its cached loader when settings name none: each
+    process parses a template once, not on every request."""
+    from django.template.loaders.cached import Loader
+
+    engine = engines["django"].engine
+    assert "loaders" not in settings.TEMPLATES[0].get("OPTIONS", {})
+    assert [type(loader) for loader in engine.template_loaders] == [Loader]
+    first = engine.get_template("marketplace/task_list.html")
+    assert engine.get_template("marketplace/task_list.html") is first
+
+
+# --- The browse filter form: written out, identical to what crispy-forms renders ---
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=3",
+        "q=weed+%22the%22&category=gardening&city=Leeds&budget_min=5&budget_max=50"
+        "&remote=on&sort=due",
+        # Errors: an unknown category and sort, a negative and a non-numeric budget,
+        # and an upper budget below the lower one.
+        "category=nope&sort=zz&budget_min=-1&budget_max=abc",
+        "budget_min=50&budget_max=5",
+    ],
+)
+def test_the_filter_partial_renders_what_crispy_renders(db, query):
+    seed_categories()
+    data = QueryDict(query) or None
+    form = TaskFilterForm(data)
+    if data:
+        form.is_valid()
+    engine = engines["django"]
+    crispy = engine.from_string("{% load crispy_forms_tags %}{{ form|crispy }}")
+    partial = engine.from_string('{% include "marketplace/_task_filter.html" %}')
+    assert parse_html(partial.render({"form": form})) == parse_html(crispy.render({"form": form}))
+
+
+def test_the_browse_page_uses_the_written_out_filter_form(client, db):
+    response = client.get(f"{BROWSE}?budget_min=50&budget_max=5")
+    assert "marketplace/_task_filter.html" in [t.name for t in response.templates]
+    assert "bootstrap5/field.html" not in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert 'aria-describedby="id_budget_max_error"' in html
+    assert "The upper budget must be at least the lower one." in html
