@@ -42,13 +42,10 @@ class Scene:
     conversation: Conversation  # customer and tasker, unread for the customer
 
 
-def _task(customer: User, title: str, category: str, **fields) -> Task:
+def _task(customer: User, title: str, category: str, description: str, **fields) -> Task:
     task = Task(
         title=title,
-        description=fields.pop(
-            "description",
-            "Everything is here and the parking is free. Photos and the manual: " + LONG_LINK,
-        ),
+        description=description,
         category=Category.objects.get(slug=category),
         budget=fields.pop("budget", Decimal("90")),
         city="Leeds",
@@ -70,7 +67,7 @@ def _bid(task: Task, tasker: User, amount: str) -> None:
 
 
 def _agreement(customer: User, tasker: User, title: str, category: str) -> Agreement:
-    task = _task(customer, title, category)
+    task = _task(customer, title, category, f"{title}, on a weekday if possible; tea provided.")
     _bid(task, tasker, "80")
     return services.bid_accept(bid=task.bids.get(tasker=tasker), by=customer)
 
@@ -91,11 +88,22 @@ def build_scene() -> Scene:
     other_tasker = TaskerFactory(username=LONG_USERNAME, display_name="")
     staff = UserFactory(username="sam", display_name="Sam Staff", is_staff=True, is_superuser=True)
 
-    task_with_bids = _task(customer, "Assemble a PAX wardrobe", "furniture-assembly")
+    task_with_bids = _task(
+        customer,
+        "Assemble a PAX wardrobe",
+        "furniture-assembly",
+        "Two-door wardrobe, second floor, all parts here. The model: " + LONG_LINK,
+    )
     _bid(task_with_bids, tasker, "75")
     _bid(task_with_bids, other_tasker, "85.50")
-    task_without_bids = _task(customer, "Mow a small lawn", "gardening", budget=Decimal("30"))
-    hidden_task = _task(customer, "Sell my old sofa", "other")
+    task_without_bids = _task(
+        customer,
+        "Mow a small lawn",
+        "gardening",
+        "A small front lawn; the mower and a bin for the clippings are in the shed.",
+        budget=Decimal("30"),
+    )
+    hidden_task = _task(customer, "Sell my old sofa", "other", "Three-seater, barely used, £50.")
     services.content_hide(obj=hidden_task, by=staff, reason="Selling is not a task.")
 
     active = _agreement(customer, tasker, "Hang three shelves", "handyman")
