@@ -16,7 +16,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from marketplace import services
-from marketplace.models import Agreement, Bid, Category, Conversation, Task
+from marketplace.emails import unsubscribe_token
+from marketplace.models import Agreement, Bid, Category, Conversation, Notification, Task
 from tests.factories import CustomerFactory, TaskerFactory, UserFactory
 
 # Long unbroken text, as people paste it, must wrap on a phone rather than widen the page.
@@ -160,6 +161,12 @@ def anonymous_pages(scene: Scene) -> dict[str, str]:
         "expired password link": reverse(
             "accounts:password_reset_confirm", args=["MQ", "no-such-token"]
         ),
+        "password set": reverse("accounts:password_reset_complete"),
+        "unsubscribe": reverse(
+            "marketplace:email_unsubscribe",
+            args=[unsubscribe_token(scene.customer, Notification.Kind.BID_PLACED)],
+        ),
+        "invalid unsubscribe link": reverse("marketplace:email_unsubscribe", args=["garbled"]),
         "not found": "/no-such-page/",
     }
 
@@ -228,7 +235,7 @@ def staff_pages(scene: Scene) -> dict[str, str]:
     """The site's own pages as staff see them (the Django admin is not ours to restyle)."""
     return {
         "home": reverse("home"),
-        "dashboard": reverse("marketplace:dashboard"),
+        **_own_pages(scene.staff),  # no messages or notifications: the empty states
         "task, hidden by a moderator": scene.hidden_task.get_absolute_url(),
         "task with bids": scene.task_with_bids.get_absolute_url(),
         "customer's profile": scene.customer.get_absolute_url(),
