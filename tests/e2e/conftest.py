@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 720}  # pytest-playwright's default window
 
 # Playwright's sync API runs an event loop in the test thread from the moment it starts, so
 # Django would refuse the ORM calls made between browser steps (and by the database fixtures).

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 # WCAG 2.2 levels A and AA, as axe-core tags its rules (2.2 adds AA rules only).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -19,6 +19,21 @@ AXE_RUN_JS = """async options => {
       .replace(/\\s+/g, " ")));
 }"""
 UNREACHABLE_CONTROLS_JS = (Path(__file__).parent / "unreachable_controls.js").read_text()
+
+
+def follow(locator: Locator) -> None:
+    """Click a link or button that loads a new page, and wait until that page has loaded.
+
+    Checks made right after then pass at their first try instead of polling the old page.
+    """
+    with locator.page.expect_navigation():
+        locator.click()
+
+
+def follow_key(page: Page, key: str) -> None:
+    """Press a key that loads a new page (Enter on a link, Space on a button) and wait for it."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
 
 
 def said(page: Page, text: str) -> None:

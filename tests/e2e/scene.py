@@ -16,7 +16,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from marketplace import services
-from marketplace.models import Agreement, Bid, Category, Conversation, Task
+from marketplace.emails import unsubscribe_token
+from marketplace.models import Agreement, Bid, Category, Conversation, Notification, Task
 from tests.factories import CustomerFactory, TaskerFactory, UserFactory
 
 # Long unbroken text, as people paste it, must wrap on a phone rather than widen the page.
@@ -42,13 +43,10 @@ class Scene:
     conversation: Conversation  # customer and tasker, unread for the customer
 
 
-def _task(customer: User, title: str, category: str, **fields) -> Task:
+def _task(customer: User, title: str, category: str, description: str, **fields) -> Task:
     task = Task(
         title=title,
-        description=fields.pop(
-            "description",
-            "Everything is here and the parking is free. Photos and the manual: " + LONG_LINK,
-        ),
+        description=description,
         category=Category.objects.get(slug=category),
         budget=fields.pop("budget", Decimal("90")),
         city="Leeds",
@@ -70,7 +68,7 @@ def _bid(task: Task, tasker: User, amount: str) -> None:
 
 
 def _agreement(customer: User, tasker: User, title: str, category: str) -> Agreement:
-    task = _task(customer, title, category)
+    task = _task(customer, title, category, f"{title}, on a weekday if possible; tea provided.")
     _bid(task, tasker, "80")
     return services.bid_accept(bid=task.bids.get(tasker=tasker), by=customer)
 
@@ -91,11 +89,22 @@ def build_scene() -> Scene:
     other_tasker = TaskerFactory(username=LONG_USERNAME, display_name="")
     staff = UserFactory(username="sam", display_name="Sam Staff", is_staff=True, is_superuser=True)
 
-    task_with_bids = _task(customer, "Assemble a PAX wardrobe", "furniture-assembly")
+    task_with_bids = _task(
+        customer,
+        "Assemble a PAX wardrobe",
+        "furniture-assembly",
+        "Two-door wardrobe, second floor, all parts here. The model: " + LONG_LINK,
+    )
     _bid(task_with_bids, tasker, "75")
     _bid(task_with_bids, other_tasker, "85.50")
-    task_without_bids = _task(customer, "Mow a small lawn", "gardening", budget=Decimal("30"))
-    hidden_task = _task(customer, "Sell my old sofa", "other")
+    task_without_bids = _task(
+        customer,
+        "Mow a small lawn",
+        "gardening",
+        "A small front lawn; the mower and a bin for the clippings are in the shed.",
+        budget=Decimal("30"),
+    )
+    hidden_task = _task(customer, "Sell my old sofa", "other", "Three-seater, barely used, £50.")
     services.content_hide(obj=hidden_task, by=staff, reason="Selling is not a task.")
 
     active = _agreement(customer, tasker, "Hang three shelves", "handyman")
@@ -152,6 +161,12 @@ def anonymous_pages(scene: Scene) -> dict[str, str]:
         "expired password link": reverse(
             "accounts:password_reset_confirm", args=["MQ", "no-such-token"]
         ),
+        "password set": reverse("accounts:password_reset_complete"),
+        "unsubscribe": reverse(
+            "marketplace:email_unsubscribe",
+            args=[unsubscribe_token(scene.customer, Notification.Kind.BID_PLACED)],
+        ),
+        "invalid unsubscribe link": reverse("marketplace:email_unsubscribe", args=["garbled"]),
         "not found": "/no-such-page/",
     }
 
@@ -220,7 +235,7 @@ def staff_pages(scene: Scene) -> dict[str, str]:
     """The site's own pages as staff see them (the Django admin is not ours to restyle)."""
     return {
         "home": reverse("home"),
-        "dashboard": reverse("marketplace:dashboard"),
+        **_own_pages(scene.staff),  # no messages or notifications: the empty states
         "task, hidden by a moderator": scene.hidden_task.get_absolute_url(),
         "task with bids": scene.task_with_bids.get_absolute_url(),
         "customer's profile": scene.customer.get_absolute_url(),

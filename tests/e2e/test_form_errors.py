@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from .helpers import accessibility_violations, unexplained_errors, with_axe
+from .helpers import accessibility_violations, follow, unexplained_errors, with_axe
 from .scene import Scene, build_scene
 
 WITHOUT_SUMMARY = {"browse", "conversation"}  # not one-form pages
@@ -74,7 +74,7 @@ def test_forms_sent_empty_show_accessible_errors(persona, new_context, sign_in):
         if to_empty:
             page.get_by_label(to_empty).fill("")
         if button:
-            page.get_by_role("main").get_by_role("button", name=button, exact=True).click()
+            follow(page.get_by_role("main").get_by_role("button", name=button, exact=True))
         expect(page.locator('[aria-invalid="true"]').first).to_be_attached()
         if name not in WITHOUT_SUMMARY:
             expect(page.get_by_role("region", name="There is a problem")).to_be_focused()

@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 from marketplace.models import Task
 from tests.factories import CustomerFactory, TaskerFactory
 
-from .helpers import focus_ring, said
+from .helpers import focus_ring, follow_key, said
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +57,7 @@ def test_a_task_is_posted_and_bid_on_with_the_keyboard_alone(new_context, sign_i
     expect(customer.get_by_role("main")).to_be_focused()
     nav = customer.get_by_role("navigation", name="Main")
     press_until_focused(customer, nav.get_by_role("link", name="Post a task"), key="Shift+Tab")
-    customer.keyboard.press("Enter")
+    follow_key(customer, "Enter")
     expect(customer.get_by_role("heading", name="Post a task", level=1)).to_be_visible()
 
     press_until_focused(customer, customer.get_by_label("Title"))
@@ -81,7 +81,7 @@ def test_a_task_is_posted_and_bid_on_with_the_keyboard_alone(new_context, sign_i
     due = datetime.date(datetime.date.today().year + 1, 6, 6)
     type_(due.strftime("%d%m%Y"))
     press_until_focused(customer, customer.get_by_role("button", name="Post task"))
-    customer.keyboard.press("Enter")
+    follow_key(customer, "Enter")
     said(customer, "Your task is live")
 
     task = Task.objects.get(title="Set up my new laptop")
@@ -97,10 +97,10 @@ def test_a_task_is_posted_and_bid_on_with_the_keyboard_alone(new_context, sign_i
     tasker = keyboard_page(new_context, sign_in, TaskerFactory(display_name="Tom"))
     tasker.goto("/")
     press_until_focused(tasker, tasker.get_by_role("link", name="Browse tasks").first)
-    tasker.keyboard.press("Enter")
+    follow_key(tasker, "Enter")
     expect(tasker.get_by_role("heading", name="Open tasks")).to_be_visible()
     press_until_focused(tasker, tasker.get_by_role("link", name="Set up my new laptop"))
-    tasker.keyboard.press("Enter")
+    follow_key(tasker, "Enter")
     expect(tasker.get_by_role("heading", level=1)).to_have_text("Set up my new laptop")
     press_until_focused(tasker, tasker.get_by_label("Your price (£)"))
     tasker.keyboard.type("70")
@@ -109,7 +109,7 @@ def test_a_task_is_posted_and_bid_on_with_the_keyboard_alone(new_context, sign_i
     tasker.keyboard.press("Tab")
     tasker.keyboard.type("2")
     press_until_focused(tasker, tasker.get_by_role("button", name="Send bid"))
-    tasker.keyboard.press("Space")
+    follow_key(tasker, "Space")
     said(tasker, "Your bid was sent")
     expect(tasker.get_by_role("heading", name=re.compile(r"Your bid: £70"))).to_be_visible()
     assert task.bids.get().estimated_hours == 2

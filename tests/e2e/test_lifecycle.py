@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import said
+from .helpers import follow, said
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def navbar(page: Page):
 def sign_up(page: Page, username: str, role: str) -> None:
     """A new visitor arrives on the home page and signs up."""
     page.goto("/")
-    navbar(page).get_by_role("link", name="Sign up").click()
+    follow(navbar(page).get_by_role("link", name="Sign up"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email address").fill(f"{username}@example.com")
     page.get_by_label("Display name").fill(username.title())
@@ -33,7 +33,7 @@ def sign_up(page: Page, username: str, role: str) -> None:
     page.get_by_label("City").fill("Leeds")
     page.get_by_label(re.compile(r"^\s*Password\W*$")).fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    follow(page.get_by_role("button", name="Create account"))
     said(page, f"Welcome to Tasker, {username.title()}")
 
 
@@ -46,19 +46,19 @@ def expect_badges(page: Page, *, messages: int, notifications: int) -> None:
 
 def open_notification(page: Page, text: str) -> None:
     """Go to the notifications page and open the one that says `text`."""
-    navbar(page).get_by_role("link", name=re.compile("^Notifications")).click()
+    follow(navbar(page).get_by_role("link", name=re.compile("^Notifications")))
     expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
     item = page.get_by_role("listitem").filter(has_text=text)
     expect(item.get_by_text("New")).to_be_visible()
-    item.get_by_role("button", name=re.compile("^Open")).click()
+    follow(item.get_by_role("button", name=re.compile("^Open")))
 
 
 def open_conversation(page: Page, other: str) -> None:
     """Go to the inbox and open the unread conversation with `other`."""
-    navbar(page).get_by_role("link", name=re.compile("^Messages")).click()
+    follow(navbar(page).get_by_role("link", name=re.compile("^Messages")))
     conversation = page.get_by_role("listitem").filter(has_text=other)
     expect(conversation.get_by_text("1 unread")).to_be_visible()
-    conversation.get_by_role("link", name=other).click()
+    follow(conversation.get_by_role("link", name=other))
     expect(page.get_by_role("heading", name=f"Conversation with {other}")).to_be_visible()
 
 
@@ -75,7 +75,7 @@ def test_a_task_goes_from_posted_to_two_reviews(javascript, new_context, screens
     sign_up(tasker, "tom", "Tasker — I do tasks")
 
     # The customer posts a task.
-    navbar(customer).get_by_role("link", name="Post a task").click()
+    follow(navbar(customer).get_by_role("link", name="Post a task"))
     customer.get_by_label("Title").fill(TITLE)
     customer.get_by_label("Description").fill("Two-door wardrobe, all parts and tools here.")
     customer.get_by_label("Category").select_option(label="Furniture assembly")
@@ -83,36 +83,36 @@ def test_a_task_goes_from_posted_to_two_reviews(javascript, new_context, screens
     customer.get_by_label("City").fill("Leeds")
     due = datetime.date.today() + datetime.timedelta(days=5)
     customer.get_by_label("Due date").fill(due.isoformat())
-    customer.get_by_role("button", name="Post task").click()
+    follow(customer.get_by_role("button", name="Post task"))
     said(customer, "Your task is live")
     expect(customer.get_by_role("heading", level=1)).to_have_text(TITLE)
 
     # The tasker finds it by category, then by searching.
-    navbar(tasker).get_by_role("link", name="Browse tasks").click()
+    follow(navbar(tasker).get_by_role("link", name="Browse tasks"))
     filters = tasker.get_by_role("search")
     filters.get_by_label("Category").select_option(label="Gardening")
-    filters.get_by_role("button", name="Show tasks").click()
+    follow(filters.get_by_role("button", name="Show tasks"))
     expect(tasker.get_by_role("heading", name="No tasks match")).to_be_visible()
     filters.get_by_label("Category").select_option(label="Furniture assembly")
-    filters.get_by_role("button", name="Show tasks").click()
+    follow(filters.get_by_role("button", name="Show tasks"))
     expect(tasker.get_by_text("1 open task found.")).to_be_visible()
     expect(tasker.get_by_role("link", name=TITLE)).to_be_visible()
-    filters.get_by_role("link", name="Clear filters").click()
+    follow(filters.get_by_role("link", name="Clear filters"))
     filters.get_by_label("Search").fill("wardrobe")
-    filters.get_by_role("button", name="Show tasks").click()
+    follow(filters.get_by_role("button", name="Show tasks"))
     picture("browse", tasker)
-    tasker.get_by_role("link", name=TITLE).click()
+    follow(tasker.get_by_role("link", name=TITLE))
 
     # The tasker asks the customer a question, then bids.
-    tasker.get_by_role("button", name="Ask the customer a question").click()
+    follow(tasker.get_by_role("button", name="Ask the customer a question"))
     expect(tasker.get_by_role("heading", name="Conversation with Carol")).to_be_visible()
     tasker.get_by_label("Your message").fill("Is the wardrobe on the ground floor?")
-    tasker.get_by_role("button", name="Send").click()
+    follow(tasker.get_by_role("button", name="Send"))
     said(tasker, "Message sent.")
-    tasker.get_by_role("link", name=TITLE).click()
+    follow(tasker.get_by_role("link", name=TITLE))
     tasker.get_by_label("Your price (£)").fill("75")
     tasker.get_by_label("Message").fill("I have built dozens of these; Saturday morning suits me.")
-    tasker.get_by_role("button", name="Send bid").click()
+    follow(tasker.get_by_role("button", name="Send bid"))
     said(tasker, "Your bid was sent")
     expect(tasker.get_by_role("heading", name=re.compile(r"Your bid: £75\.00"))).to_be_visible()
 
@@ -122,7 +122,7 @@ def test_a_task_goes_from_posted_to_two_reviews(javascript, new_context, screens
     open_conversation(customer, "Tom")
     expect(customer.get_by_text("Is the wardrobe on the ground floor?")).to_be_visible()
     customer.get_by_label("Your message").fill("Yes, and there is parking outside.")
-    customer.get_by_role("button", name="Send").click()
+    follow(customer.get_by_role("button", name="Send"))
     said(customer, "Message sent.")
     picture("conversation", customer)
     expect_badges(customer, messages=0, notifications=1)  # reading cleared the nudge
@@ -135,7 +135,7 @@ def test_a_task_goes_from_posted_to_two_reviews(javascript, new_context, screens
     expect(bids).to_contain_text("£75.00")
     picture("task-owner-bids", customer)
     expect_badges(customer, messages=0, notifications=0)
-    customer.get_by_role("button", name="Accept Tom's bid of £75.00").click()
+    follow(customer.get_by_role("button", name="Accept Tom's bid of £75.00"))
     said(customer, "Bid accepted")
     expect(customer.get_by_role("heading", level=1)).to_have_text(f"Agreement: {TITLE}")
     agreement_url = customer.url
@@ -147,11 +147,11 @@ def test_a_task_goes_from_posted_to_two_reviews(javascript, new_context, screens
     expect(tasker.get_by_text("Yes, and there is parking outside.")).to_be_visible()
     open_notification(tasker, "was accepted")
     expect(tasker).to_have_url(agreement_url)
-    tasker.get_by_role("button", name="Mark as delivered").click()
+    follow(tasker.get_by_role("button", name="Mark as delivered"))
     said(tasker, "Marked as delivered")
 
     open_notification(customer, "marked “Assemble a PAX wardrobe” as delivered")
-    customer.get_by_role("button", name="Confirm completion").click()
+    follow(customer.get_by_role("button", name="Confirm completion"))
     said(customer, "Completion confirmed")
     picture("agreement", customer)
 
@@ -159,10 +159,10 @@ def test_a_task_goes_from_posted_to_two_reviews(javascript, new_context, screens
     open_notification(tasker, "is complete")
     for page, rating, comment in ((customer, "5 ★", "Quick and tidy."), (tasker, "4 ★", "Kind.")):
         page.goto(agreement_url)
-        page.get_by_role("link", name="Write your review").click()
+        follow(page.get_by_role("link", name="Write your review"))
         page.get_by_label(rating).check()
         page.get_by_label("Comment").fill(comment)
-        page.get_by_role("button", name="Publish review").click()
+        follow(page.get_by_role("button", name="Publish review"))
         said(page, "Thanks for your review")
     customer.reload()
     expect(customer.get_by_text("Quick and tidy.")).to_be_visible()

@@ -7,6 +7,8 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 
+from .helpers import follow
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "plum-tractor-velvet-42"
@@ -19,7 +21,7 @@ def test_a_visitor_signs_up_as_a_tasker_signs_out_and_signs_back_in_by_email(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Get your to-do list done")
     screenshot("home", page)
 
-    page.get_by_role("link", name="Sign up to earn as a tasker").click()
+    follow(page.get_by_role("link", name="Sign up to earn as a tasker"))
     expect(page.get_by_role("heading", name="Create your Tasker account")).to_be_visible()
     page.get_by_label("Username").fill("tara")
     page.get_by_label("Email").fill("Tara@Example.com")
@@ -29,7 +31,7 @@ def test_a_visitor_signs_up_as_a_tasker_signs_out_and_signs_back_in_by_email(
     page.get_by_label(re.compile(r"^\s*Password\W*$")).fill(PASSWORD)  # not "confirmation"
     page.get_by_label("Password confirmation").fill(PASSWORD)
     screenshot("signup-filled", page)
-    page.get_by_role("button", name="Create account").click()
+    follow(page.get_by_role("button", name="Create account"))
 
     expect(page.get_by_role("status")).to_contain_text("Welcome to Tasker, Tara Tasker!")
     main_nav = page.get_by_role("navigation", name="Main")
@@ -37,16 +39,16 @@ def test_a_visitor_signs_up_as_a_tasker_signs_out_and_signs_back_in_by_email(
     screenshot("dashboard-after-signup", page)
     assert User.objects.get(username="tara").role == User.Role.TASKER
 
-    main_nav.get_by_role("button", name="Sign out").click()
+    follow(main_nav.get_by_role("button", name="Sign out"))
     expect(page.get_by_role("status")).to_contain_text("You have been signed out.")
     expect(main_nav.get_by_role("link", name="Sign in")).to_be_visible()
     expect(main_nav.get_by_role("link", name="Tara Tasker")).to_have_count(0)
 
-    main_nav.get_by_role("link", name="Sign in").click()
+    follow(main_nav.get_by_role("link", name="Sign in"))
     page.get_by_label("Username or email").fill("tara@example.com")
     page.get_by_label("Password").fill(PASSWORD)
     screenshot("login-filled", page)
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
 
     expect(page.get_by_role("status")).to_contain_text("Signed in as Tara Tasker.")
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
