@@ -155,10 +155,10 @@ def test_a_task_goes_from_posted_to_two_reviews(javascript, new_context, screens
     said(customer, "Completion confirmed")
     picture("agreement", customer)
 
-    # Both review; the reviews publish when the second one arrives.
+    # Both review from the agreement page; the reviews publish when the second one arrives.
     open_notification(tasker, "is complete")
     for page, rating, comment in ((customer, "5 ★", "Quick and tidy."), (tasker, "4 ★", "Kind.")):
-        page.goto(agreement_url)
+        expect(page).to_have_url(agreement_url)
         follow(page.get_by_role("link", name="Write your review"))
         page.get_by_label(rating).check()
         page.get_by_label("Comment").fill(comment)
