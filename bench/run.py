@@ -68,24 +68,45 @@ def manage(env: dict, *args: str) -> str:
     return result.stdout
 
 
+def postgres(url: str, dbname: str | None = None):
+    """An autocommit psycopg connection to the bench's server (its database by default)."""
+    import environ
+    import psycopg
+
+    config = environ.Env.db_url_config(url)
+    return psycopg.connect(
+        dbname=dbname or config["NAME"],
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        autocommit=True,
+    )
+
+
 def create_postgres_database(url: str) -> None:
     """Create the bench's PostgreSQL database if it is not there yet."""
     import environ
-    import psycopg
     from psycopg import sql
 
-    config = environ.Env.db_url_config(url)
-    params = {
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if found.fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-            print(f"Created the PostgreSQL database {config['NAME']}.", flush=True)
+    name = environ.Env.db_url_config(url)["NAME"]
+    with postgres(url, dbname="postgres") as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        print(f"Created the PostgreSQL database {name}.", flush=True)
+
+
+def vacuum_analyze(url: str) -> None:
+    """Give PostgreSQL the statistics and visibility map autovacuum would in time.
+
+    Straight after a bulk load the planner has no statistics: it guesses ten rows where
+    there are 11,000 and sorts every open task for a page of 20 (600 ms instead of 1 ms),
+    and index-only scans have to visit the table. A site that grew its data would have
+    been analysed and vacuumed by autovacuum long before.
+    """
+    with postgres(url) as conn:
+        conn.execute("VACUUM ANALYZE")
 
 
 def prepare(env: dict, rebuild: bool) -> dict:
@@ -94,7 +115,8 @@ def prepare(env: dict, rebuild: bool) -> dict:
     Return what is known of the dataset's build: {"seconds": …, "at": …, "built_now": …}.
     """
     url = env["DATABASE_URL"]
-    if url.startswith(("postgres://", "postgresql://", "pgsql://")):
+    on_postgres = url.startswith(("postgres://", "postgresql://", "pgsql://"))
+    if on_postgres:
         if rebuild:
             raise SystemExit("--rebuild only empties the SQLite file; drop the database yourself.")
         create_postgres_database(url)
@@ -105,18 +127,22 @@ def prepare(env: dict, rebuild: bool) -> dict:
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     database = url.split("://")[0]
-    if manage(env, "shell", "-c", BENCH_SIZE_CHECK).strip().endswith("yes"):
-        record = json.loads(SEED_RECORD.read_text()) if SEED_RECORD.exists() else {}
-        return record.get(database, {}) | {"built_now": False}
-    print("Building the scale dataset:", " ".join(SCALE), flush=True)
-    started = time.perf_counter()
-    manage(env, "seed_demo", *SCALE)
-    seconds = time.perf_counter() - started
-    print(f"Built in {seconds:.1f} s.", flush=True)
     record = json.loads(SEED_RECORD.read_text()) if SEED_RECORD.exists() else {}
-    record[database] = {"seconds": round(seconds, 1), "at": f"{datetime.now(UTC):%Y-%m-%d}"}
-    SEED_RECORD.write_text(json.dumps(record, indent=2) + "\n")
-    return record[database] | {"built_now": True}
+    if manage(env, "shell", "-c", BENCH_SIZE_CHECK).strip().endswith("yes"):
+        seed = record.get(database, {}) | {"built_now": False}
+    else:
+        print("Building the scale dataset:", " ".join(SCALE), flush=True)
+        started = time.perf_counter()
+        manage(env, "seed_demo", *SCALE)
+        seconds = time.perf_counter() - started
+        print(f"Built in {seconds:.1f} s.", flush=True)
+        record[database] = {"seconds": round(seconds, 1), "at": f"{datetime.now(UTC):%Y-%m-%d}"}
+        SEED_RECORD.write_text(json.dumps(record, indent=2) + "\n")
+        seed = record[database] | {"built_now": True}
+    if on_postgres:
+        print("VACUUM ANALYZE, as autovacuum would have done on a live site…", flush=True)
+        vacuum_analyze(url)
+    return seed
 
 
 BENCH_SIZE_CHECK = (
