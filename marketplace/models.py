@@ -11,6 +11,10 @@ from django.utils import timezone
 
 from .states import Party, StatefulModel, transition
 
+# Indexes: a foreign key marked db_index=False is the first column of one of its model's
+# indexes or unique constraints, which serves the joins and cascading deletes on it just as
+# well. A second index on the key alone would only slow down every insert.
+
 MAX_AMOUNT = Decimal("100000")
 REVIEW_BLIND_DAYS = 14
 amount_validators = [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)]
@@ -109,7 +113,10 @@ class Task(StatefulModel, Moderated):
     }
 
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        db_index=False,
     )
     title = models.CharField(max_length=120)
     description = models.TextField(max_length=5000)
@@ -200,9 +207,12 @@ class Bid(StatefulModel):
         "reject": transition(Status.PENDING, Status.REJECTED, Party.SYSTEM, "Reject this bid"),
     }
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="bids")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="bids", db_index=False)
     tasker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bids"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="bids",
+        db_index=False,
     )
     amount = models.DecimalField(
         max_digits=9, decimal_places=2, validators=amount_validators, help_text="In pounds."
@@ -295,10 +305,16 @@ class Agreement(StatefulModel):
     task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="agreement")
     bid = models.OneToOneField(Bid, on_delete=models.CASCADE, related_name="agreement")
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreements_as_customer"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="agreements_as_customer",
+        db_index=False,
     )
     tasker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreements_as_tasker"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="agreements_as_tasker",
+        db_index=False,
     )
     # The terms as agreed: later edits of the task do not change them.
     title = models.CharField(max_length=120)
@@ -373,12 +389,17 @@ class ReviewQuerySet(models.QuerySet):
 class Review(Moderated):
     OWNER_FIELD = "author"
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reviews")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="reviews", db_index=False
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_written"
     )
     subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reviews_received",
+        db_index=False,
     )
     rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -443,7 +464,7 @@ class TaskEvent(models.Model):
         HIDDEN = "hidden", "Hidden by a moderator"
         UNHIDDEN = "unhidden", "Shown again by a moderator"
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events", db_index=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -469,8 +490,12 @@ class TaskEvent(models.Model):
 class Conversation(models.Model):
     """Two people talking, optionally about one task. `user_a` has the lower id."""
 
-    user_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    user_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user_a = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    user_b = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, null=True, blank=True, related_name="conversations"
     )
@@ -514,7 +539,10 @@ class Message(Moderated):
     OWNER_FIELD = "sender"
 
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="messages"
+        Conversation,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        db_index=False,
     )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages_sent"
@@ -551,7 +579,10 @@ class Notification(models.Model):
         MODERATION = "moderation", "Moderation of my content"
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     text = models.CharField(max_length=300)

@@ -109,6 +109,31 @@ def test_no_filter_or_sort_scans_the_task_table(client, query):
         assert any(step.startswith("SEARCH marketplace_task USING") for step in plan), plan
 
 
+def test_no_foreign_key_has_an_index_that_another_one_already_gives():
+    """A foreign key's own index is redundant when an index or unique constraint of the
+    same model (not a partial one) begins with its column: the longer one serves the joins,
+    and each extra index slows every insert (bids, messages, notifications)."""
+    from django.apps import apps
+    from django.db import models
+
+    redundant = []
+    for model in apps.get_app_config("marketplace").get_models():
+        opts = model._meta
+        leading = {
+            opts.get_field(index.fields[0].lstrip("-")).column
+            for index in [*opts.indexes, *opts.constraints]
+            if isinstance(index, models.Index | models.UniqueConstraint)
+            and index.fields
+            and index.condition is None
+        }
+        redundant += [
+            f"{model.__name__}.{field.name}"
+            for field in opts.fields
+            if field.many_to_one and field.db_index and field.column in leading
+        ]
+    assert redundant == []
+
+
 # --- Templates ---
 
 
