@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,21 +69,17 @@ class TaskQuerySet(models.QuerySet):
         return self.public()
 
     def with_card_data(self):
-        """What a task card shows: category, customer and the number of live bids.
+        """What a task card shows: the category and the number of live bids.
 
         The bids are counted by a subquery for each row shown, not by joining and grouping
         every matching task's bids: a page of 20 costs 20 index lookups however many tasks
-        match, and the paginator's COUNT(*) leaves the unused subquery out.
+        match, and the paginator's COUNT(*) leaves the unused subquery out. A bare COUNT
+        (no GROUP BY, so 0 rather than no row) is also the cheapest subquery to compile.
         """
-        live_bids = (
-            Bid.objects.filter(task=OuterRef("pk"), status__in=Bid.LIVE_STATUSES)
-            .order_by()
-            .values("task")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        return self.select_related("category", "customer").annotate(
-            bid_count=Coalesce(Subquery(live_bids), 0)
+        live_bids = Bid.objects.filter(task=OuterRef("pk"), status__in=Bid.LIVE_STATUSES)
+        count = models.Func("pk", function="COUNT", output_field=models.IntegerField())
+        return self.select_related("category").annotate(
+            bid_count=Subquery(live_bids.order_by().values(n=count))
         )
 
 
