@@ -48,6 +48,8 @@ class User(AbstractUser):
                 name="accounts_user_hourly_rate_positive",
             ),
         ]
+        # Public task lists leave out the few suspended users' tasks: this finds them.
+        indexes = [models.Index(fields=["is_active"], name="user_is_active")]
 
     def __str__(self) -> str:
         return self.name
