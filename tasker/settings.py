@@ -110,6 +110,13 @@ CACHES = {
         backend=_redis_backend if _cache_url.startswith(("redis", "valkey")) else None,
     )
 }
+# Rendered fragments whose cache key names everything they show (a task card's key holds
+# the task's last change): each process keeps its own, as nothing can go stale between them.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 # For that backend django-environ lower-cases ?timeout=…&key_prefix=…, which Django ignores.
 for _option in ("TIMEOUT", "KEY_PREFIX", "VERSION"):
     if _option.lower() in CACHES["default"]:

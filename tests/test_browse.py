@@ -187,3 +187,29 @@ def test_a_page_out_of_range_shows_a_page_not_an_error(client, customer, number)
 def test_garbage_filters_never_break_the_page(client, tasks, params):
     response = client.get(BROWSE, params)
     assert response.status_code == 200
+
+
+def test_a_card_shows_a_task_as_it_is_now_not_as_first_rendered(client, tasks, customer):
+    """Cards are cached once rendered (partials/_task_card.html); an edit, a new bid or
+    a renamed category shows on the next page all the same."""
+    from marketplace import services
+
+    from .factories import BidFactory
+
+    assert "Mow the lawn" in client.get(BROWSE).content.decode()
+    task = tasks["Mow the lawn"]
+    task.title, task.description = "Mow and edge the lawn", "Edges trimmed with shears too."
+    services.task_edit(task=task, by=customer, changed=["title", "description"])
+    BidFactory(task=task)
+    task.category.name = "Garden work"
+    task.category.save()
+
+    html = client.get(BROWSE).content.decode()
+    assert "Mow the lawn" not in html
+    card = re.search(
+        r'<article class="card[^"]*">.*?Mow and edge the lawn.*?</article>', html, re.S
+    )
+    assert card, html
+    assert "Edges trimmed with shears too." in card.group()
+    assert "Garden work" in card.group()
+    assert "1 bid ·" in card.group()
