@@ -5,12 +5,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from .states import Party, StatefulModel, transition
+from .subqueries import row_count
 
 # Indexes: a foreign key marked db_index=False is the first column of one of its model's
 # indexes or unique constraints, which serves the joins and cascading deletes on it just as
@@ -81,14 +82,10 @@ class TaskQuerySet(models.QuerySet):
 
         The bids are counted by a subquery for each row shown, not by joining and grouping
         every matching task's bids: a page of 20 costs 20 index lookups however many tasks
-        match, and the paginator's COUNT(*) leaves the unused subquery out. A bare COUNT
-        (no GROUP BY, so 0 rather than no row) is also the cheapest subquery to compile.
+        match, and the paginator's COUNT(*) leaves the unused subquery out.
         """
         live_bids = Bid.objects.filter(task=OuterRef("pk"), status__in=Bid.LIVE_STATUSES)
-        count = models.Func("pk", function="COUNT", output_field=models.IntegerField())
-        return self.select_related("category").annotate(
-            bid_count=Subquery(live_bids.order_by().values(n=count))
-        )
+        return self.select_related("category").annotate(bid_count=row_count(live_bids))
 
 
 class Task(StatefulModel, Moderated):

@@ -4,15 +4,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db.models import (
-    Avg,
     Case,
-    Count,
     DateTimeField,
-    DecimalField,
     Exists,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -24,14 +19,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 
 from .models import Agreement, Bid, Conversation, Message, Notification, Report, Review, Task
-
-
-def _count(queryset, group_by: str):
-    return Coalesce(
-        Subquery(queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")),
-        Value(0),
-        output_field=IntegerField(),
-    )
+from .subqueries import row_average, row_count, row_total
 
 
 def reputation(user_ref: str = "pk") -> dict:
@@ -42,13 +30,11 @@ def reputation(user_ref: str = "pk") -> dict:
     reviews = Review.objects.visible().filter(subject=OuterRef(user_ref))
     as_tasker = Agreement.objects.filter(tasker=OuterRef(user_ref))
     return {
-        "rating_avg": Subquery(
-            reviews.order_by().values("subject").annotate(a=Avg("rating")).values("a")
-        ),
-        "review_count": _count(reviews, "subject"),
-        "completed_count": _count(as_tasker.filter(status=Agreement.Status.COMPLETED), "tasker"),
-        "cancelled_count": _count(as_tasker.filter(status=Agreement.Status.CANCELLED), "tasker"),
-        "tasks_posted": _count(Task.objects.filter(customer=OuterRef(user_ref)), "customer"),
+        "rating_avg": row_average(reviews, "rating"),
+        "review_count": row_count(reviews),
+        "completed_count": row_count(as_tasker.filter(status=Agreement.Status.COMPLETED)),
+        "cancelled_count": row_count(as_tasker.filter(status=Agreement.Status.CANCELLED)),
+        "tasks_posted": row_count(Task.objects.filter(customer=OuterRef(user_ref))),
     }
 
 
@@ -73,11 +59,11 @@ def dashboard_figures(user) -> dict:
     figures = (
         User.objects.filter(pk=user.pk)
         .values(
-            task_count=_row_count(Task.objects.filter(customer=user)),
-            bid_count=_row_count(Bid.objects.filter(tasker=user)),
-            agreement_count=_row_count(agreements.exclude(needs_action_q(user))),
-            spent=_row_total(completed.filter(customer=user), "price"),
-            earned=_row_total(completed.filter(tasker=user), "price"),
+            task_count=row_count(Task.objects.filter(customer=user)),
+            bid_count=row_count(Bid.objects.filter(tasker=user)),
+            agreement_count=row_count(agreements.exclude(needs_action_q(user))),
+            spent=row_total(completed.filter(customer=user), "price"),
+            earned=row_total(completed.filter(tasker=user), "price"),
         )
         .get()
     )
@@ -141,16 +127,9 @@ def conversations_for(user):
     """
     visible = _messages_for(user).filter(conversation=OuterRef("pk"))
     last = visible.order_by("-created_at", "-id")
-    unread = (
-        Message.objects.filter(
-            conversation=OuterRef("pk"), is_hidden=False, created_at__gt=OuterRef("my_read_at")
-        )
-        .exclude(sender=user)
-        .order_by()
-        .values("conversation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    unread = Message.objects.filter(
+        conversation=OuterRef("pk"), is_hidden=False, created_at__gt=OuterRef("my_read_at")
+    ).exclude(sender=user)
     return (
         Conversation.objects.filter(Q(user_a=user) | Q(user_b=user))
         .filter(Exists(visible))
@@ -160,7 +139,7 @@ def conversations_for(user):
             last_body=Subquery(last.values("body")[:1]),
             last_sender_id=Subquery(last.values("sender")[:1]),
             last_at=Subquery(last.values("created_at")[:1]),
-            unread_count=Coalesce(Subquery(unread), Value(0), output_field=IntegerField()),
+            unread_count=row_count(unread),
         )
         .order_by("-last_message_at", "-id")
     )
@@ -182,29 +161,13 @@ def unread_message_count(user) -> int:
     return _unread_messages(user).count()
 
 
-def _row_count(queryset) -> Subquery:
-    """COUNT(*) of `queryset` as a scalar subquery (one row, no GROUP BY)."""
-    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
-    return Subquery(queryset.order_by().values(n=count))
-
-
-def _row_total(queryset, field: str) -> Subquery:
-    """SUM(`field`) of `queryset` as a scalar subquery (NULL when there are no rows)."""
-    # Wider than the field itself: a total of many prices has more digits than one price.
-    places = queryset.model._meta.get_field(field).decimal_places
-    total = Func(
-        F(field), function="SUM", output_field=DecimalField(max_digits=18, decimal_places=places)
-    )
-    return Subquery(queryset.order_by().values(n=total))
-
-
 def unread_counts(user) -> dict[str, int]:
     """The navbar's badges, both in one query: {"messages": n, "notifications": n}."""
     counts = (
         User.objects.filter(pk=user.pk)
         .values(
-            unread_messages=_row_count(_unread_messages(user)),
-            unread_notifications=_row_count(
+            unread_messages=row_count(_unread_messages(user)),
+            unread_notifications=row_count(
                 Notification.objects.filter(recipient=user, is_read=False)
             ),
         )
