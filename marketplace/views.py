@@ -4,8 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -51,6 +50,7 @@ from .selectors import (
     reputation,
 )
 from .states import DomainError
+from .subqueries import row_count
 
 
 class HomeView(TemplateView):
@@ -560,14 +560,8 @@ class ConversationDetailView(ParticipantConversationMixin, RateLimitMixin, Servi
 
     def get_queryset(self):
         # Counted with the conversation: the paginator needs it to open on the last page.
-        messages = (
-            Message.objects.filter(conversation=OuterRef("pk"))
-            .order_by()
-            .values("conversation")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return super().get_queryset().annotate(message_count=Coalesce(Subquery(messages), 0))
+        messages = Message.objects.filter(conversation=OuterRef("pk"))
+        return super().get_queryset().annotate(message_count=row_count(messages))
 
     def get(self, request, *args, **kwargs):
         services.conversation_mark_read(conversation=self.object, by=request.user)
