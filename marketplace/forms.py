@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import Q, Value
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -158,9 +158,8 @@ class TaskFilterForm(forms.Form):
         """
         self.is_valid()  # fields in error are left out of cleaned_data
         data = getattr(self, "cleaned_data", {})
-        if q := (data.get("q") or "").strip():
-            for word in q.split()[:5]:
-                tasks = tasks.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        if q := data.get("q"):
+            tasks = tasks.search(q)
         if data.get("category"):
             tasks = tasks.filter(category=data["category"])
         if city := (data.get("city") or "").strip():

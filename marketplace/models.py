@@ -19,6 +19,7 @@ from .subqueries import row_count
 
 MAX_AMOUNT = Decimal("100000")
 REVIEW_BLIND_DAYS = 14
+SEARCH_MAX_WORDS = 5
 amount_validators = [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)]
 
 
@@ -76,6 +77,17 @@ class TaskQuerySet(models.QuerySet):
         # (which hold customer) count and page the tasks without reading the user table.
         suspended = get_user_model().objects.filter(is_active=False)
         return Q(is_hidden=False) & ~Q(customer__in=suspended)
+
+    def search(self, text: str) -> "TaskQuerySet":
+        """Return the tasks whose title or description contains every word of `text`.
+
+        A word matches anywhere, inside other words too, whatever the case ("arden" finds
+        "Gardening"); only the first SEARCH_MAX_WORDS words count.
+        """
+        tasks = self
+        for word in text.split()[:SEARCH_MAX_WORDS]:
+            tasks = tasks.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        return tasks
 
     def with_card_data(self):
         """What a task card shows: the category and the number of live bids.

@@ -213,3 +213,90 @@ def test_a_card_shows_a_task_as_it_is_now_not_as_first_rendered(client, tasks, c
     assert "Edges trimmed with shears too." in card.group()
     assert "Garden work" in card.group()
     assert "1 bid ·" in card.group()
+
+
+# --- Keyword search: TaskQuerySet.search ---
+
+
+def matches(task: Task, q: str) -> bool:
+    """The rule, written plainly: each of the first five words is in the title or the
+    description, as a substring, whatever the case."""
+    text = f"{task.title}\n{task.description}".lower()
+    return all(word.lower() in text for word in q.split()[:5])
+
+
+@pytest.fixture
+def odd_tasks(tasks, customer):
+    """Tasks whose text holds what is query syntax to a full-text search."""
+    made = dict(tasks)
+    for title, description in [
+        ('Fix the "smart" plug', "It says NEAR(hub) - then ^reset OR nothing; 50% of the time."),
+        ("Gardening: hedge*", "Trim the hedge (both sides) AND NOT the roses, please."),
+        ("Crème brûlée class", "Teach four of us to make a crème brûlée at home."),
+    ]:
+        made[title] = TaskFactory(customer=customer, title=title, description=description)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("arden", [MOW, "Gardening: hedge*"]),  # inside words
+        ("ardenin", ["Gardening: hedge*"]),
+        ("gArDeN", [MOW, "Gardening: hedge*"]),
+        ("DRAWER", [WIFI]),  # description only
+        ("wardrobe two", [BUILD]),  # one word in the title, one in the description
+        ("wardrobe router", []),
+        ("garden mower front back provided", [MOW]),
+        # Only the first five words count.
+        ("garden mower front back provided helicopter", [MOW]),
+        # Short words, which the index cannot serve, alone and with long ones.
+        ("x", [BUILD, 'Fix the "smart" plug']),
+        ("Fi", [WIFI, 'Fix the "smart" plug']),
+        ("ik pax", [BUILD]),
+        ("garden zq", []),
+        ("brûlée", ["Crème brûlée class"]),
+    ],
+)
+def test_the_search_matches_substrings_of_every_word_in_any_case(client, odd_tasks, q, expected):
+    assert set(titles(client.get(BROWSE, {"q": q}))) == set(expected)
+    assert {t for t, task in odd_tasks.items() if matches(task, q)} == set(expected)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        '""',
+        '"smart"',
+        '"smart',
+        'smart"',
+        "*",
+        "hedge*",
+        "gard*",
+        "OR",
+        "garden OR router",
+        "NEAR(hub)",
+        "NEAR(garden router)",
+        "NEAR(",
+        "-",
+        "- then",
+        "^reset",
+        "^",
+        "title:garden",
+        "{title description}: garden",
+        "(both",
+        "AND NOT",
+        "NOT roses",
+        "+",
+        "50%",
+        "%_'\"",
+        "\\",
+        "'; DROP TABLE marketplace_task; --",
+    ],
+)
+def test_query_syntax_in_the_words_is_only_text(client, odd_tasks, q):
+    response = client.get(BROWSE, {"q": q})
+    assert response.status_code == 200
+    expected = {title for title, task in odd_tasks.items() if matches(task, q)}
+    assert set(titles(response)) == expected
