@@ -4,8 +4,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,8 @@ from .subqueries import row_count
 MAX_AMOUNT = Decimal("100000")
 REVIEW_BLIND_DAYS = 14
 SEARCH_MAX_WORDS = 5
+# The ids of the tasks that an FTS5 query matches, on SQLite (migration 0006).
+SQLITE_SEARCH = "SELECT rowid FROM marketplace_task_search WHERE marketplace_task_search MATCH %s"
 amount_validators = [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)]
 
 
@@ -82,10 +85,24 @@ class TaskQuerySet(models.QuerySet):
         """Return the tasks whose title or description contains every word of `text`.
 
         A word matches anywhere, inside other words too, whatever the case ("arden" finds
-        "Gardening"); only the first SEARCH_MAX_WORDS words count.
+        "Gardening"); only the first SEARCH_MAX_WORDS words count. Each word is looked up in
+        an index of trigrams (migration 0006), which can serve a word of three characters or
+        more: on PostgreSQL pg_trgm indexes serve icontains itself; on SQLite the FTS5 table
+        marketplace_task_search, kept in step by triggers that a rebuild of the task table
+        would drop (see the migration). Shorter words are compared with each task in turn.
         """
+        words = text.split()[:SEARCH_MAX_WORDS]
+        long_words = [word for word in words if len(word) >= 3]
         tasks = self
-        for word in text.split()[:SEARCH_MAX_WORDS]:
+        if long_words and connections[self.db].vendor == "sqlite":
+            # Each word as an FTS5 string, so that nothing in it is query syntax; strings
+            # side by side must all match. SQLite's icontains folds only ASCII case, the
+            # trigram tokenizer all of Unicode.
+            query = " ".join('"' + word.replace('"', '""') + '"' for word in long_words)
+            # Constant SQL, the words bound as a parameter.
+            tasks = tasks.filter(id__in=RawSQL(SQLITE_SEARCH, [query]))  # noqa: S611
+            words = [word for word in words if len(word) < 3]
+        for word in words:
             tasks = tasks.filter(Q(title__icontains=word) | Q(description__icontains=word))
         return tasks
 

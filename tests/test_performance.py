@@ -4,6 +4,8 @@ Timings live in the bench (`make bench`, README "Performance"); these tests keep
 reasons for its figures from quietly going away.
 """
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -14,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from marketplace.forms import TaskFilterForm
+from marketplace.models import Task
 
 from .factories import TaskFactory, seed_categories
 
@@ -53,9 +56,18 @@ def task_plans(client, url: str) -> list[list[str]]:
     return plans
 
 
+# A virtual table's step reads "SCAN", but FTS5 answers a MATCH (idxStr "M…") from its index.
+FTS_MATCH = re.compile(r"SCAN (\w+) VIRTUAL TABLE INDEX \d+:M")
+
+
 def full_scans(plans: list[list[str]]) -> list[str]:
     """Plan steps that visit every row of a table (or every entry of an index)."""
-    return [step for plan in plans for step in plan if step.startswith("SCAN ")]
+    return [
+        step
+        for plan in plans
+        for step in plan
+        if step.startswith("SCAN ") and not FTS_MATCH.match(step)
+    ]
 
 
 @pytest.mark.usefixtures("sqlite_only", "some_tasks")
@@ -98,8 +110,10 @@ def test_counting_all_open_tasks_reads_an_index_only(client):
         "budget_min=10&budget_max=50",
         "remote=on",
         "category=gardening&sort=budget_asc",
-        # A keyword cannot use a B-tree index, but only open tasks are read.
         "q=weed",
+        "q=weed+the+beds&sort=budget_desc",
+        # A word of one or two letters is compared with the text of open tasks only.
+        "q=we",
     ],
 )
 def test_no_filter_or_sort_scans_the_task_table(client, query):
@@ -107,6 +121,40 @@ def test_no_filter_or_sort_scans_the_task_table(client, query):
     assert full_scans(plans) == []
     for plan in plans:
         assert any(step.startswith("SEARCH marketplace_task USING") for step in plan), plan
+
+
+@pytest.mark.usefixtures("sqlite_only", "some_tasks")
+@pytest.mark.parametrize("query", ["q=weed", "q=WEED+beds", "q=eed+be&category=gardening"])
+def test_a_keyword_is_looked_up_in_the_search_index(client, query):
+    plans = task_plans(client, f"{BROWSE}?{query}")
+    assert full_scans(plans) == []
+    assert len(plans) == 2  # the paginator's count, then the page
+    for plan in plans:
+        assert [FTS_MATCH.match(step)[1] for step in plan if FTS_MATCH.match(step)] == [
+            "marketplace_task_search"
+        ], plan
+
+
+@pytest.fixture
+def postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("Reads PostgreSQL's EXPLAIN.")
+
+
+@pytest.mark.usefixtures("postgresql_only", "some_tasks")
+def test_the_trigram_indexes_serve_the_keyword_search_as_django_writes_it():
+    """The pg_trgm indexes are on UPPER(column), the expression Django's icontains compiles
+    to; if Django wrote it otherwise they would silently go unused. On a test-sized table a
+    sequential scan is the right plan, so that choice is taken from the planner, and only
+    the keyword's condition is planned (the status indexes would do as well here)."""
+    with CaptureQueriesContext(connection) as queries:
+        Task.objects.search("weed").count()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + queries.captured_queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on task_search_title" in plan, plan
+    assert "Bitmap Index Scan on task_search_description" in plan, plan
 
 
 def test_no_foreign_key_has_an_index_that_another_one_already_gives():
