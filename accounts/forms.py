@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth import forms as auth_forms
 
 from .models import User
 
@@ -16,7 +16,19 @@ def check_email_free(email: str, *, exclude: User | None = None) -> str:
     return email
 
 
-class SignupForm(UserCreationForm):
+class ErrorSummaryTakesFocus:
+    """Django's auth forms autofocus their first field; once a form has errors, the error
+    summary above it takes the focus instead (partials/_error_summary.html), and a page
+    may hold only one autofocus."""
+
+    def full_clean(self):
+        super().full_clean()
+        if self._errors:
+            for field in self.fields.values():
+                field.widget.attrs.pop("autofocus", None)
+
+
+class SignupForm(ErrorSummaryTakesFocus, auth_forms.UserCreationForm):
     class Meta:
         model = User
         fields = ("username", "email", "display_name", "role", "city")
@@ -32,7 +44,7 @@ class SignupForm(UserCreationForm):
         return check_email_free(self.cleaned_data["email"])
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(ErrorSummaryTakesFocus, auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Username or email"
@@ -40,6 +52,10 @@ class LoginForm(AuthenticationForm):
             "That username or email and password do not match an active account. "
             "Passwords are case-sensitive."
         )
+
+
+class PasswordChangeForm(ErrorSummaryTakesFocus, auth_forms.PasswordChangeForm):
+    pass
 
 
 class ProfileForm(forms.ModelForm):

@@ -12,7 +12,7 @@ from marketplace.models import Review
 from marketplace.selectors import user_with_reputation
 from tasker.ratelimit import RateLimitMixin
 
-from .forms import LoginForm, ProfileForm, SignupForm
+from .forms import LoginForm, PasswordChangeForm, ProfileForm, SignupForm
 from .models import User
 
 
@@ -51,6 +51,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:profile_edit")
     success_message = "Your password was changed. Your other sessions have been signed out."
 

@@ -425,3 +425,18 @@ def test_a_100_character_passphrase_works_with_bcrypt_sha256(client, settings):
         .status_code
         == 200
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name", ["accounts:signup", "accounts:login", "accounts:password_change"]
+)
+def test_a_form_with_errors_gives_the_focus_to_its_error_summary_alone(
+    client, customer_client, url_name
+):
+    browser = customer_client if url_name == "accounts:password_change" else client
+    url = reverse(url_name)
+    assert browser.get(url).content.decode().count("autofocus") == 1  # the first field
+    html = browser.post(url, {}).content.decode()
+    assert html.count("autofocus") == 1
+    assert re.search(r'<section class="alert alert-danger error-summary"[^>]*autofocus', html)
