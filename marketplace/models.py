@@ -313,6 +313,12 @@ class BidRevision(models.Model):
         return f"revised from £{self.old_amount} to £{self.new_amount}"
 
 
+class AgreementQuerySet(models.QuerySet):
+    def of(self, user):
+        """The agreements `user` is a party to, as customer or tasker."""
+        return self.filter(Q(customer=user) | Q(tasker=user))
+
+
 class Agreement(StatefulModel):
     class Status(models.TextChoices):
         ACTIVE = "active", "In progress"
@@ -363,6 +369,8 @@ class Agreement(StatefulModel):
         related_name="+",
     )
     cancellation_reason = models.TextField(max_length=1000, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -517,6 +525,12 @@ class TaskEvent(models.Model):
         return f"{self.get_kind_display()} on {self.task_id}"
 
 
+class ConversationQuerySet(models.QuerySet):
+    def of(self, user):
+        """The conversations `user` takes part in, on either side."""
+        return self.filter(Q(user_a=user) | Q(user_b=user))
+
+
 class Conversation(models.Model):
     """Two people talking, optionally about one task. `user_a` has the lower id."""
 
@@ -533,6 +547,8 @@ class Conversation(models.Model):
     b_read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConversationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_message_at", "-id"]

@@ -54,7 +54,7 @@ def dashboard_figures(user) -> dict:
     The number of `user`'s tasks, bids and agreements that need no action from them (for
     the sections' paginators), and what they spent and earned on completed agreements.
     """
-    agreements = Agreement.objects.filter(Q(customer=user) | Q(tasker=user))
+    agreements = Agreement.objects.of(user)
     completed = Agreement.objects.filter(status=Agreement.Status.COMPLETED)
     figures = (
         User.objects.filter(pk=user.pk)
@@ -131,7 +131,7 @@ def conversations_for(user):
         conversation=OuterRef("pk"), is_hidden=False, created_at__gt=OuterRef("my_read_at")
     ).exclude(sender=user)
     return (
-        Conversation.objects.filter(Q(user_a=user) | Q(user_b=user))
+        Conversation.objects.of(user)
         .filter(Exists(visible))
         .select_related("user_a", "user_b", "task")
         .annotate(

@@ -129,6 +129,9 @@ class ServiceFormView(LoginRequiredMixin, SingleObjectMixin, FormView):
     def act(self, form):
         raise NotImplementedError
 
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
     def form_valid(self, form):
         try:
             self.result = self.act(form)
@@ -268,9 +271,6 @@ class TaskEditView(OwnTaskMixin, ServiceFormView):
             task=form.instance, by=self.request.user, changed=form.changed_data
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class TaskCancelView(OwnTaskMixin, ActionView):
     success_message = "Your task was cancelled. Bidders have been told."
@@ -317,9 +317,6 @@ class BidEditView(OwnBidMixin, ServiceFormView):
     def act(self, form):
         return services.bid_edit(bid=self.object, by=self.request.user, **form.cleaned_data)
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class BidWithdrawView(OwnBidMixin, ActionView):
     success_message = "Your bid was withdrawn."
@@ -350,7 +347,7 @@ class PartyAgreementMixin(LoginRequiredMixin):
         agreements = Agreement.objects.select_related("task", "customer", "tasker")
         if self.request.user.is_staff:
             return agreements
-        return agreements.filter(Q(customer=self.request.user) | Q(tasker=self.request.user))
+        return agreements.of(self.request.user)
 
 
 class AgreementDetailView(PartyAgreementMixin, DetailView):
@@ -401,9 +398,6 @@ class AgreementCancelView(PartyAgreementMixin, ServiceFormView):
             agreement=self.object, by=self.request.user, reason=form.cleaned_data["reason"]
         )
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
     form_class = ReviewForm
@@ -415,18 +409,12 @@ class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
 
     def get_queryset(self):
         # Staff can see agreements but only the parties review them.
-        user = self.request.user
-        return Agreement.objects.filter(Q(customer=user) | Q(tasker=user)).select_related(
-            "customer", "tasker"
-        )
+        return Agreement.objects.of(self.request.user).select_related("customer", "tasker")
 
     def act(self, form):
         return services.review_create(
             agreement=self.object, by=self.request.user, **form.cleaned_data
         )
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 # --- Reports ---
@@ -489,9 +477,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         figures = dashboard_figures(user)
-        agreements = Agreement.objects.filter(Q(customer=user) | Q(tasker=user)).select_related(
-            "customer", "tasker"
-        )
+        agreements = Agreement.objects.of(user).select_related("customer", "tasker")
         return super().get_context_data(
             needs_action=agreements.filter(needs_action_q(user)),
             agreements=self.page(
@@ -542,10 +528,7 @@ class InboxView(LoginRequiredMixin, ListView):
 
 class ParticipantConversationMixin(LoginRequiredMixin):
     def get_queryset(self):
-        user = self.request.user
-        return Conversation.objects.filter(Q(user_a=user) | Q(user_b=user)).select_related(
-            "user_a", "user_b", "task"
-        )
+        return Conversation.objects.of(self.request.user).select_related("user_a", "user_b", "task")
 
 
 class ConversationDetailView(ParticipantConversationMixin, RateLimitMixin, ServiceFormView):
