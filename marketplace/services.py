@@ -467,7 +467,8 @@ def report_close(*, report: Report, by: User, status: str, note: str) -> Report:
 
 # --- Messages ---
 
-MESSAGE_MAX_LENGTH = 5000
+# The model says how long a message may be; the service enforces it for every caller.
+MESSAGE_MAX_LENGTH = Message._meta.get_field("body").max_length
 
 
 def _message_recipient(task: Task, by: User) -> User:
