@@ -135,8 +135,11 @@ class BidAdmin(admin.ModelAdmin):
     list_select_related = ("task", "tasker")
     search_fields = ("task__title", "tasker__username", "message")
     date_hierarchy = "created_at"
-    autocomplete_fields = ("task", "tasker")
-    readonly_fields = ("status", "created_at", "updated_at")
+    # Who bid on what, and for how much, is the tasker's to say (and kept in BidRevision).
+    readonly_fields = ("task", "tasker", "amount", "status", "created_at", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # taskers bid on the site, through services.bid_place
 
 
 @admin.register(BidRevision)
@@ -173,8 +176,13 @@ class AgreementAdmin(admin.ModelAdmin):
     list_select_related = ("customer", "tasker")
     search_fields = ("title", "customer__username", "tasker__username")
     date_hierarchy = "created_at"
-    autocomplete_fields = ("task", "bid", "customer", "tasker", "cancelled_by")
+    # The terms were agreed by both parties when the bid was accepted: nobody rewrites them.
     readonly_fields = (
+        "task",
+        "bid",
+        "customer",
+        "tasker",
+        "price",
         "status",
         "created_at",
         "delivered_at",
@@ -184,6 +192,9 @@ class AgreementAdmin(admin.ModelAdmin):
         "cancellation_reason",
     )
     inlines = [ReviewInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # an agreement comes only from accepting a bid (services.bid_accept)
 
 
 @admin.register(Review)
@@ -204,8 +215,16 @@ class TaskEventAdmin(admin.ModelAdmin):
     list_select_related = ("task", "actor")
     search_fields = ("task__title", "note")
     date_hierarchy = "created_at"
-    autocomplete_fields = ("task", "actor")
-    readonly_fields = ("created_at",)
+
+    # The timeline is the record of what happened: the services write it, nobody edits it.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ReportStatusFilter(admin.SimpleListFilter):

@@ -412,14 +412,19 @@ def _set_hidden(obj, by: User, *, hidden: bool, reason: str) -> None:
     )
 
 
+def _require_rank_over(user: User, by: User) -> None:
+    """Moderators act on members; only a superuser acts on staff (moderators included)."""
+    if (user.is_staff or user.is_superuser) and not by.is_superuser:
+        raise DomainError("Only a superuser can do that to a staff member.")
+
+
 @transaction.atomic
 def user_suspend(*, user: User, by: User) -> None:
     """Suspend an account: it is signed out on its next request and cannot sign in.
 
     Its open tasks disappear from public pages (TaskQuerySet.public checks is_active).
     """
-    if user.is_superuser and not by.is_superuser:
-        raise DomainError("Only a superuser can suspend a superuser.")
+    _require_rank_over(user, by)
     if user.pk == by.pk:
         raise DomainError("You cannot suspend yourself.")
     User.objects.filter(pk=user.pk).update(is_active=False)
@@ -429,6 +434,7 @@ def user_suspend(*, user: User, by: User) -> None:
 @transaction.atomic
 def user_reinstate(*, user: User, by: User) -> None:
     """Lift a suspension."""
+    _require_rank_over(user, by)
     User.objects.filter(pk=user.pk).update(is_active=True)
     user.is_active = True
 

@@ -15,6 +15,7 @@ from .factories import (
     TaskFactory,
     UserFactory,
 )
+from .helpers import make_agreement
 
 
 @pytest.fixture
@@ -274,3 +275,27 @@ def test_tasks_of_a_suspended_user_are_hidden_from_browse(client, customer):
     User.objects.filter(pk=customer.pk).update(is_active=False)
     assert b"Visible while active" not in client.get("/tasks/").content
     assert Task.objects.count() == 1
+
+
+def test_even_a_superuser_cannot_rewrite_agreed_terms_bids_or_the_timeline(
+    staff_client, customer, tasker
+):
+    """Agreements and bids come from the site's actions and the timeline records them:
+    the admin shows them but cannot add, rewrite or delete them."""
+    agreement = make_agreement(customer=customer, tasker=tasker)
+    TaskEvent.objects.create(task=agreement.task, kind=TaskEvent.Kind.POSTED)
+    event = TaskEvent.objects.get(task=agreement.task)
+    for model in ("bid", "agreement", "taskevent"):
+        assert staff_client.get(f"/admin/marketplace/{model}/add/").status_code == 403
+    url = f"/admin/marketplace/agreement/{agreement.pk}/change/"
+    page = staff_client.get(url)
+    assert page.status_code == 200 and b'name="price"' not in page.content
+    staff_client.post(url, {"price": "1.00", "title": agreement.title})
+    agreement.refresh_from_db()
+    assert agreement.price == agreement.bid.amount
+    bid_page = staff_client.get(f"/admin/marketplace/bid/{agreement.bid.pk}/change/")
+    assert b'name="amount"' not in bid_page.content
+    event_url = f"/admin/marketplace/taskevent/{event.pk}/"
+    assert staff_client.post(f"{event_url}delete/", {"post": "yes"}).status_code == 403
+    assert b'name="note"' not in staff_client.get(f"{event_url}change/").content
+    assert TaskEvent.objects.filter(pk=event.pk).exists()
