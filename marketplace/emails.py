@@ -54,7 +54,6 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         "target_url": absolute_url(notification.url),
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": absolute_url(reverse("marketplace:email_preferences")),
-        "site_url": settings.SITE_URL,
     }
     # One line, whatever the text holds (a cancellation reason may span lines).
     subject = " ".join(notification.text.split())

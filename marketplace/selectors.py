@@ -156,11 +156,6 @@ def _unread_messages(user):
     return Message.objects.filter(as_a | as_b, is_hidden=False).exclude(sender=user)
 
 
-def unread_message_count(user) -> int:
-    """How many messages others sent `user` since `user` last read each conversation."""
-    return _unread_messages(user).count()
-
-
 def unread_counts(user) -> dict[str, int]:
     """The navbar's badges, both in one query: {"messages": n, "notifications": n}."""
     counts = (

@@ -31,6 +31,7 @@ from .forms import (
     TaskForm,
 )
 from .models import (
+    REVIEW_BLIND_DAYS,
     Agreement,
     Bid,
     Category,
@@ -404,7 +405,7 @@ class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
     template_name = "marketplace/review_form.html"
     success_message = (
         "Thanks for your review. It will be published when the other side has reviewed too, "
-        "or after 14 days."
+        f"or after {REVIEW_BLIND_DAYS} days."
     )
 
     def get_queryset(self):

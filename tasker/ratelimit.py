@@ -62,5 +62,5 @@ class RateLimitMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "POST" and not allow(request, self.ratelimit_scope):
-            return render(request, "429.html", {"scope": self.ratelimit_scope}, status=429)
+            return render(request, "429.html", status=429)
         return super().dispatch(request, *args, **kwargs)

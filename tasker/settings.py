@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
@@ -51,7 +50,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SignOutInactiveUsersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks: it turns a locked-out login into our 429 page.
+    # Last, as django-axes asks: it answers a locked-out login with
+    # registration/locked_out.html and status 429.
     "axes.middleware.AxesMiddleware",
 ]
 

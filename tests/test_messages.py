@@ -13,7 +13,7 @@ from marketplace import services
 from marketplace.context_processors import UnreadCounts
 from marketplace.models import Conversation, Message, Notification, Task
 from marketplace.notifications import notify
-from marketplace.selectors import conversations_for, unread_message_count
+from marketplace.selectors import conversations_for, unread_counts
 from marketplace.states import DomainError
 
 from .conftest import client_for
@@ -278,31 +278,31 @@ def test_unread_counts_per_participant_before_and_after_reading(
 ):
     services.message_send(conversation=conversation, by=tasker, body="First question")
     services.message_send(conversation=conversation, by=tasker, body="Second question")
-    assert unread_message_count(customer) == 2
-    assert unread_message_count(tasker) == 0
+    assert unread_counts(customer)["messages"] == 2
+    assert unread_counts(tasker)["messages"] == 0
     assert conversations_for(customer).get().unread_count == 2
     assert conversations_for(tasker).get().unread_count == 0
 
     customer_client.get(conversation.get_absolute_url())
-    assert unread_message_count(customer) == 0
+    assert unread_counts(customer)["messages"] == 0
     assert conversations_for(customer).get().unread_count == 0
 
     services.message_send(conversation=conversation, by=customer, body="An answer")
-    assert unread_message_count(tasker) == 1
-    assert unread_message_count(customer) == 0
+    assert unread_counts(tasker)["messages"] == 1
+    assert unread_counts(customer)["messages"] == 0
 
 
 def test_opening_as_one_participant_leaves_the_other_unread(customer, tasker, conversation):
     services.message_send(conversation=conversation, by=customer, body="Hello")
     services.message_send(conversation=conversation, by=tasker, body="Hi back")
     client_for(tasker).get(conversation.get_absolute_url())
-    assert unread_message_count(tasker) == 0
-    assert unread_message_count(customer) == 1
+    assert unread_counts(tasker)["messages"] == 0
+    assert unread_counts(customer)["messages"] == 1
 
 
 def test_hidden_messages_do_not_count_as_unread(customer, tasker, conversation):
     MessageFactory(conversation=conversation, sender=tasker, is_hidden=True)
-    assert unread_message_count(customer) == 0
+    assert unread_counts(customer)["messages"] == 0
     assert conversations_for(customer).count() == 0
 
 

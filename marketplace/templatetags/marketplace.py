@@ -1,6 +1,6 @@
 from django import template
 
-from marketplace.models import Agreement, Bid, Task
+from marketplace.models import REVIEW_BLIND_DAYS, Agreement, Bid, Task
 from marketplace.selectors import completion_rate as rate
 
 register = template.Library()
@@ -16,6 +16,12 @@ def completion_rate(obj) -> int | None:
 def stars(rating) -> str:
     """A rating as text such as "4.5 / 5", or "no ratings yet"."""
     return f"{rating:.1f} / 5" if rating is not None else "no ratings yet"
+
+
+@register.simple_tag
+def review_blind_days() -> int:
+    """How many days a review stays private if the other side does not review."""
+    return REVIEW_BLIND_DAYS
 
 
 @register.simple_tag(takes_context=True)
