@@ -218,6 +218,7 @@ class TaskDetailView(DetailView):
                 .first()
             )
             context["my_bid"] = my_bid
+            context["my_bid_actions"] = my_bid.available_actions(user) if my_bid else []
             if "bid" in context["actions"] and (
                 my_bid is None or my_bid.status not in Bid.LIVE_STATUSES
             ):
@@ -234,12 +235,15 @@ class TaskDetailView(DetailView):
             # Unrated taskers last on every database (PostgreSQL puts NULLs first in DESC).
             "rating": (F("rating_avg").desc(nulls_last=True), "amount"),
         }.get(self.request.GET.get("sort"), ("amount", "created_at"))
-        return (
+        bids = list(
             task.bids.select_related("tasker")
             .prefetch_related("revisions")
             .annotate(**reputation("tasker"))
             .order_by(*order)
         )
+        for bid in bids:  # bid.task is `task` itself: no query
+            bid.actions = bid.available_actions(self.request.user)
+        return bids
 
 
 class OwnTaskMixin(LoginRequiredMixin):

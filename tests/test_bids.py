@@ -292,3 +292,34 @@ def test_the_owner_can_sort_bids_by_price_or_by_rating(customer_client, task, ot
     assert order("amount") == [unrated, good, best]
     assert order("rating") == [best, good, unrated]  # no rating yet goes last
     assert order("nonsense") == [unrated, good, best]
+
+
+# --- Which buttons the task page shows: the bids' own transition table decides ---
+
+
+def test_the_task_page_offers_only_the_bid_actions_the_rules_allow(
+    tasker_client, customer_client, bid, task
+):
+    page = task.get_absolute_url()
+    revise = reverse("marketplace:bid_edit", args=[bid.pk]).encode()
+    withdraw = withdraw_url(bid).encode()
+    accept = reverse("marketplace:bid_accept", args=[bid.pk]).encode()
+
+    mine = tasker_client.get(page).content
+    assert revise in mine and withdraw in mine and accept not in mine
+    owners = customer_client.get(page).content
+    assert accept in owners and withdraw not in owners
+
+    tasker_client.post(withdraw_url(bid))
+    mine = tasker_client.get(page).content
+    assert revise not in mine and withdraw not in mine
+    assert accept not in customer_client.get(page).content
+
+
+def test_no_bid_can_be_accepted_from_the_page_once_the_task_is_assigned(
+    customer_client, bid, task, tasker
+):
+    other = BidFactory(task=task, tasker=TaskerFactory())
+    customer_client.post(reverse("marketplace:bid_accept", args=[bid.pk]))
+    html = customer_client.get(task.get_absolute_url()).content
+    assert reverse("marketplace:bid_accept", args=[other.pk]).encode() not in html
