@@ -1,11 +1,9 @@
 """Conversations and messages: who may start one, who may read it, what it shows."""
 
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -501,27 +499,16 @@ def test_rereading_an_unchanged_conversation_writes_nothing(
     assert read_marker() == first_read
 
 
-@pytest.fixture
-def seeded_categories(django_db_blocker):
-    """The seeded categories, before the test and again after its closing flush.
-
-    A transactional test empties every table when it ends, the data migration's rows
-    included, and --reuse-db would keep that empty database for the next run. Requested
-    before `transactional_db`, this fixture is torn down after that flush.
-    """
-
-    def seed():
-        with django_db_blocker.unblock():
-            importlib.import_module("marketplace.migrations.0002_seed_categories").add_categories(
-                apps, None
-            )
-
-    seed()
-    yield
-    seed()
+def test_the_database_refuses_a_second_conversation_for_one_pair_and_task(customer, tasker):
+    """What keeps simultaneous starts to one conversation on every database (the race
+    below can only interleave on PostgreSQL: SQLite runs one writer at a time)."""
+    task = TaskFactory(customer=customer)
+    first = services.conversation_start(task=task, by=tasker)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Conversation.objects.create(user_a=first.user_a, user_b=first.user_b, task=task)
 
 
-def test_simultaneous_starts_share_one_conversation(seeded_categories, transactional_db):
+def test_simultaneous_starts_share_one_conversation(transactional_db):
     task = TaskFactory()
     asker = UserFactory()
     results, errors = [], []
