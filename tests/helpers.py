@@ -54,3 +54,17 @@ def make_agreement(*, customer, tasker, status=Agreement.Status.ACTIVE, **fields
 
 def days_ago(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
+
+
+def admin_form_data(response) -> dict:
+    """What an admin change page posts back when nothing is touched: the values of its
+    form's editable fields and the management forms of its inlines."""
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data |= {
+            f"{formset.prefix}-{key}": value
+            for key, value in formset.management_form.initial.items()
+        }
+    return {name: value for name, value in data.items() if value is not None}
