@@ -1,11 +1,11 @@
 """Random input into every form: never a 500, never a partial write."""
 
 import pytest
-from django.apps import apps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .factories import AgreementFactory, BidFactory, CompletedAgreementFactory, TaskFactory
+from .routes import snapshot
 
 junk = st.one_of(
     st.text(max_size=60),
@@ -22,22 +22,13 @@ FUZZ = settings(
 OK = {200, 302, 400, 404, 429}
 
 
-def row_counts() -> dict:
-    """Rows per model, less the ones a request writes by design (sessions, login records)."""
-    return {
-        model.__name__: model.objects.count()
-        for model in apps.get_models()
-        if model._meta.app_label not in ("axes", "sessions")
-    }
-
-
 def post_junk(client, url: str, fields: list[str], data) -> None:
     payload = {field: value for field, value in data.items() if value is not None}
-    before = row_counts()
+    before = snapshot()
     response = client.post(url, payload)
     assert response.status_code in OK, (url, payload, response.status_code)
     if response.status_code != 302:
-        assert row_counts() == before, (url, payload)
+        assert snapshot() == before, (url, payload)
 
 
 def form_data(fields: list[str]):
