@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from .factories import PASSWORD, UserFactory
+from .helpers import messages_of
 
 NEW_PASSWORD = "plum-tractor-velvet-42"
 
@@ -354,6 +355,7 @@ def test_a_password_reset_for_an_unknown_email_sends_nothing_and_says_the_same(c
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:password_reset_done")
+    assert messages_of(response) == ["If an account uses that email, a reset link is on its way."]
     assert mail.outbox == []
 
 

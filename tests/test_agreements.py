@@ -75,6 +75,7 @@ def test_the_tasker_marks_it_delivered_and_the_customer_is_asked(
 ):
     response = tasker_client.post(url("agreement_deliver", agreement))
     assert response["Location"] == agreement.get_absolute_url()
+    assert messages_of(response) == ["Marked as delivered. The customer has been asked to confirm."]
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.DELIVERED and agreement.delivered_at
     assert Notification.objects.get().recipient == customer
@@ -155,6 +156,7 @@ def test_either_party_cancels_with_a_reason(request, persona, fixture, customer,
     assert client.get(url("agreement_cancel", target)).status_code == 200
     response = client.post(url("agreement_cancel", target), {"reason": REASON})
     assert response["Location"] == target.get_absolute_url()
+    assert messages_of(response) == ["The agreement was cancelled. The other party has been told."]
     target.refresh_from_db()
     target.task.refresh_from_db()
     assert target.status == Agreement.Status.CANCELLED

@@ -42,6 +42,7 @@ def test_a_tasker_bids_from_the_task_page(tasker_client, task, tasker, customer)
     response = tasker_client.post(bid_url(task), bid_data())
     bid = Bid.objects.get()
     assert response.status_code == 302 and response["Location"] == bid.get_absolute_url()
+    assert messages_of(response) == ["Your bid was sent to the customer."]
     assert (bid.task, bid.tasker, bid.amount, bid.status) == (task, tasker, 75, "pending")
     assert bid.estimated_hours == 3
     assert task.events.get().kind == TaskEvent.Kind.BID_PLACED
@@ -162,6 +163,7 @@ def test_the_tasker_revises_a_pending_bid_and_the_old_terms_are_kept(tasker_clie
         edit_url(bid), bid_data(amount="100", message="New price, same care.")
     )
     assert response.status_code == 302 and response["Location"] == bid.get_absolute_url()
+    assert messages_of(response) == ["Your bid was revised. The customer has been told."]
     bid.refresh_from_db()
     assert (bid.amount, bid.message, bid.status) == (100, "New price, same care.", "pending")
     revision = BidRevision.objects.get()

@@ -304,8 +304,9 @@ def test_a_tampered_link_is_refused_and_changes_nothing(client, customer, make_t
     assert customer.email_muted_kinds == []
 
 
-def test_a_link_for_one_user_cannot_unsubscribe_another(client, customer, tasker):
-    client.post(
+def test_a_link_for_one_user_cannot_unsubscribe_another(customer_client, customer, tasker):
+    # Posted by someone signed in as the customer: the token says whom it unsubscribes.
+    customer_client.post(
         reverse("marketplace:email_unsubscribe", args=[unsubscribe_token(tasker, K.MESSAGE)])
     )
     customer.refresh_from_db()

@@ -23,6 +23,7 @@ from .factories import (
     TaskFactory,
     UserFactory,
 )
+from .helpers import messages_of
 
 
 @pytest.fixture
@@ -133,6 +134,7 @@ def test_a_participant_sends_a_message(tasker_client, conversation, tasker, cust
     message = Message.objects.get()
     assert response.status_code == 302
     assert response["Location"] == message.get_absolute_url()
+    assert messages_of(response) == ["Message sent."]
     assert message.body == "Is it the two-door model?\nThanks"
     assert message.sender == tasker
     conversation.refresh_from_db()

@@ -2,6 +2,7 @@ import pytest
 
 from marketplace.models import Report
 
+from .conftest import client_for
 from .factories import BidFactory, ReviewFactory, TaskFactory
 
 
@@ -68,5 +69,8 @@ def test_an_unpublished_review_cannot_be_reported_yet(tasker_client):
 def test_reporters_never_see_other_peoples_reports(tasker_client, other_tasker_client):
     task = TaskFactory()
     other_tasker_client.post(f"/report/task/{task.pk}/", {"reason": "spam", "details": "SECRET"})
-    assert b"SECRET" not in tasker_client.get(f"/tasks/{task.pk}/").content
+    assert Report.objects.get().details == "SECRET"
+    for page in (f"/tasks/{task.pk}/", "/dashboard/", "/notifications/"):
+        assert b"SECRET" not in tasker_client.get(page).content
+        assert b"SECRET" not in client_for(task.customer).get(page).content
     assert tasker_client.get("/admin/marketplace/report/").status_code == 302
