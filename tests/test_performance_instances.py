@@ -31,6 +31,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 
 from .factories import PASSWORD, UserFactory
+from .helpers import running_in_ci
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 SIGNUP_LIMIT = 2
@@ -47,7 +48,7 @@ def redis_url():
         client.ping()
     except redis.RedisError as error:
         reason = f"Redis is not reachable at {REDIS_URL} ({error})"
-        if os.environ.get("CI") == "true":
+        if running_in_ci():
             pytest.fail(f"{reason}; CI must run these tests, not skip them.")
         pytest.skip(f"{reason}; start redis-server or set TEST_REDIS_URL.")
     client.flushdb()

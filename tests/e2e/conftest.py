@@ -19,6 +19,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
+from ..helpers import running_in_ci
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,10 +39,6 @@ DESKTOP = {"width": 1280, "height": 720}  # pytest-playwright's default window
 # Django would refuse the ORM calls made between browser steps (and by the database fixtures).
 # Nothing here is really async.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-def running_in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"true", "1", "yes"}
 
 
 @pytest.fixture(scope="session")
