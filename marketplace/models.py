@@ -74,6 +74,11 @@ class TaskQuerySet(models.QuerySet):
             return self.filter(self._public_q() | Q(customer=user))
         return self.public()
 
+    def reachable_by(self, user):
+        """The tasks `user` can see, and the tasks of their agreements even if hidden since."""
+        parties = Q(agreement__customer=user) | Q(agreement__tasker=user)
+        return (self.visible_to(user) | self.filter(parties)).distinct()
+
     def _public_q(self) -> Q:
         # "Not one of the few suspended users" rather than a join on every customer's
         # is_active: the suspended users are listed once per query, and the browse indexes

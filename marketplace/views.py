@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature
-from django.db.models import F, OuterRef, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -584,13 +584,9 @@ class ConversationStartView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        user = request.user
-        tasks = Task.objects.visible_to(user) | Task.objects.filter(
-            Q(agreement__customer=user) | Q(agreement__tasker=user)
-        )
-        task = get_object_or_404(tasks.distinct(), pk=pk)
+        task = get_object_or_404(Task.objects.reachable_by(request.user), pk=pk)
         try:
-            conversation = services.conversation_start(task=task, by=user)
+            conversation = services.conversation_start(task=task, by=request.user)
         except DomainError as error:
             messages.error(request, str(error))
             return redirect(task)
