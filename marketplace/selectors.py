@@ -48,20 +48,30 @@ def user_with_reputation(username: str):
     return User.objects.filter(is_active=True, username=username).annotate(**reputation())
 
 
+def dashboard_sections(user) -> dict:
+    """The dashboard's paginated lists, unordered: `user`'s tasks, bids, and agreements
+    that need no action from them. dashboard_figures counts exactly these."""
+    return {
+        "tasks": Task.objects.filter(customer=user),
+        "bids": Bid.objects.filter(tasker=user),
+        "agreements": Agreement.objects.of(user).exclude(needs_action_q(user)),
+    }
+
+
 def dashboard_figures(user) -> dict:
     """Everything the dashboard counts and adds up, in one query.
 
-    The number of `user`'s tasks, bids and agreements that need no action from them (for
-    the sections' paginators), and what they spent and earned on completed agreements.
+    The number of rows in each of `dashboard_sections` (for their paginators), and what
+    `user` spent and earned on completed agreements.
     """
-    agreements = Agreement.objects.of(user)
+    sections = dashboard_sections(user)
     completed = Agreement.objects.filter(status=Agreement.Status.COMPLETED)
     figures = (
         User.objects.filter(pk=user.pk)
         .values(
-            task_count=row_count(Task.objects.filter(customer=user)),
-            bid_count=row_count(Bid.objects.filter(tasker=user)),
-            agreement_count=row_count(agreements.exclude(needs_action_q(user))),
+            task_count=row_count(sections["tasks"]),
+            bid_count=row_count(sections["bids"]),
+            agreement_count=row_count(sections["agreements"]),
             spent=row_total(completed.filter(customer=user), "price"),
             earned=row_total(completed.filter(tasker=user), "price"),
         )

@@ -46,6 +46,7 @@ from .notifications import email_preferences_set, email_unsubscribe, notificatio
 from .selectors import (
     conversations_for,
     dashboard_figures,
+    dashboard_sections,
     needs_action_q,
     reportable,
     reputation,
@@ -482,25 +483,23 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         figures = dashboard_figures(user)
-        agreements = Agreement.objects.of(user).select_related("customer", "tasker")
+        sections = dashboard_sections(user)
         return super().get_context_data(
-            needs_action=agreements.filter(needs_action_q(user)),
+            needs_action=Agreement.objects.of(user)
+            .filter(needs_action_q(user))
+            .select_related("customer", "tasker"),
             agreements=self.page(
-                agreements.exclude(needs_action_q(user)),
+                sections["agreements"].select_related("customer", "tasker"),
                 figures["agreement_count"],
                 "agreements_page",
             ),
             tasks=self.page(
-                Task.objects.filter(customer=user)
-                .with_card_data()
-                .order_by("status", "-created_at"),
+                sections["tasks"].with_card_data().order_by("status", "-created_at"),
                 figures["task_count"],
                 "tasks_page",
             ),
             bids=self.page(
-                Bid.objects.filter(tasker=user)
-                .select_related("task")
-                .order_by("status", "-created_at"),
+                sections["bids"].select_related("task").order_by("status", "-created_at"),
                 figures["bid_count"],
                 "bids_page",
             ),
