@@ -38,12 +38,6 @@ def reputation(user_ref: str = "pk") -> dict:
     }
 
 
-def completion_rate(completed: int, cancelled: int) -> int | None:
-    """Percentage of a tasker's finished agreements that were completed, not cancelled."""
-    finished = completed + cancelled
-    return round(100 * completed / finished) if finished else None
-
-
 def user_with_reputation(username: str):
     return User.objects.filter(is_active=True, username=username).annotate(**reputation())
 

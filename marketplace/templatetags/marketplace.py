@@ -1,15 +1,16 @@
 from django import template
 
 from marketplace.models import REVIEW_BLIND_DAYS, Agreement, Bid, Task
-from marketplace.selectors import completion_rate as rate
 
 register = template.Library()
 
 
 @register.filter
 def completion_rate(obj) -> int | None:
-    """Completion rate of an object annotated by `selectors.reputation`."""
-    return rate(obj.completed_count, obj.cancelled_count)
+    """Of the agreements that ended, the percentage completed rather than cancelled (for
+    an object annotated by `selectors.reputation`); None before any ended."""
+    finished = obj.completed_count + obj.cancelled_count
+    return round(100 * obj.completed_count / finished) if finished else None
 
 
 @register.filter
