@@ -153,9 +153,13 @@ def deletion_refusal(user: User) -> str | None:
     listed = ", ".join(f"“{title}”" for title in titles[:3]) + (
         " and more" if len(titles) > 3 else ""
     )
+    if len(titles) == 1:
+        what, who, them = "an agreement", "The other person relies", "it"
+    else:
+        what, who, them = "agreements", "The people you agreed with rely", "them"
     return (
-        f"You have an agreement in progress ({listed}). The other person relies on it: "
-        "finish it or cancel it from your dashboard first, then delete your account."
+        f"You have {what} in progress ({listed}). {who} on {them}: finish or cancel "
+        f"{them} from your dashboard first, then delete your account."
     )
 
 

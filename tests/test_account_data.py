@@ -20,8 +20,8 @@ from .factories import (
     NotificationFactory,
     ReportFactory,
     ReviewFactory,
-    TaskFactory,
     TaskerFactory,
+    TaskFactory,
     UserFactory,
 )
 from .helpers import make_agreement

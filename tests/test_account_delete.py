@@ -179,7 +179,7 @@ def test_an_agreement_in_progress_refuses_and_changes_nothing(customer, tasker, 
     response = client.post(DELETE, {"password": PASSWORD})
 
     assert response.status_code == 200
-    assert "finish it or cancel it" in response.content.decode()
+    assert "finish or cancel it from your dashboard" in response.content.decode()
     assert snapshot(sessions=True) == before
 
 
