@@ -108,7 +108,7 @@ def account_delete(*, user: User) -> User:
     reason = account_deletion_refusal(user)
     if reason:
         raise AccountDeletionRefused(reason)
-    sign_in_keys = _sign_in_keys(user)
+    sign_in_keys, former_name = _sign_in_keys(user), user.name
     placeholder = f"deleted-{secrets.token_hex(8)}"
     user.username = placeholder
     user.email = f"{placeholder}@{DELETED_EMAIL_DOMAIN}"
@@ -119,7 +119,7 @@ def account_delete(*, user: User) -> User:
     user.deleted_at = timezone.now()
     user.save()
     for part in registered():
-        part.on_delete(user)
+        part.on_delete(user, former_name)
     user.is_active = False
     user.last_login = None
     user.set_unusable_password()

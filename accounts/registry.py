@@ -20,16 +20,17 @@ class AccountData:
       section read with a fixed number of queries however many rows there are.
     - `deletion_refusal(user)` returns why the account cannot be deleted now (something in
       progress that other people rely on), or None.
-    - `on_delete(user)` runs inside the deletion's transaction, after the account's name is
-      replaced and before it is deactivated: it winds up what the user had under way (with
-      the usual notices) and removes what only the user could see. It raises
+    - `on_delete(user, former_name)` runs inside the deletion's transaction, after the
+      account's name is replaced and before it is deactivated: it winds up what the user had
+      under way (with the usual notices), removes what only the user could see, and replaces
+      `former_name` where the app had written it into records it keeps. It raises
       `AccountDeletionRefused` if something stands in the way after all.
     """
 
     app_label: str
     export: Callable[[Any], dict[str, Rows]]
     deletion_refusal: Callable[[Any], str | None]
-    on_delete: Callable[[Any], None]
+    on_delete: Callable[[Any, str], None]
 
 
 class AccountDeletionRefused(Exception):

@@ -2,9 +2,10 @@
 them when the account is deleted. Registered with `accounts.registry` in apps.py."""
 
 from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models.functions import Replace
 
 from accounts.data import name_of
-from accounts.models import User
+from accounts.models import DELETED_NAME, User
 from accounts.registry import AccountData, AccountDeletionRefused, Rows
 
 from . import services
@@ -163,9 +164,10 @@ def deletion_refusal(user: User) -> str | None:
     )
 
 
-def on_delete(user: User) -> None:
+def on_delete(user: User, former_name: str) -> None:
     """Cancel the user's open tasks and withdraw their pending bids, each through its usual
-    service (timeline entry, notices to the other side); drop their own notifications."""
+    service (timeline entry, notices to the other side); drop their own notifications, and
+    take their name out of the timelines of their agreements."""
     try:
         for task in Task.objects.filter(customer=user, status=Task.Status.OPEN):
             services.task_cancel(task=task, by=user)
@@ -178,6 +180,20 @@ def on_delete(user: User) -> None:
             "Nothing was deleted: please look at your dashboard and try again."
         ) from error
     Notification.objects.filter(recipient=user).delete()
+    _forget_name_in_timelines(user, former_name)
+
+
+def _forget_name_in_timelines(user: User, former_name: str) -> None:
+    """Rewrite the two timeline notes that name the parties (services.bid_accept and
+    services.review_create) on the user's agreements, as if written under "Deleted user"."""
+    events = TaskEvent.objects.filter(task__agreement__in=Agreement.objects.of(user))
+    events.filter(kind=TaskEvent.Kind.BID_ACCEPTED, task__agreement__tasker=user).update(
+        note=f"{DELETED_NAME}'s bid accepted."
+    )
+    note = Replace("note", Value(f"{former_name} reviewed "), Value(f"{DELETED_NAME} reviewed "))
+    events.filter(kind=TaskEvent.Kind.REVIEWED, actor=user).update(note=note)
+    note = Replace("note", Value(f" reviewed {former_name}."), Value(f" reviewed {DELETED_NAME}."))
+    events.filter(kind=TaskEvent.Kind.REVIEWED).exclude(actor=user).update(note=note)
 
 
 PART = AccountData(

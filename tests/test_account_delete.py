@@ -238,11 +238,42 @@ def test_the_old_username_and_email_are_free_again(client, tasker, history):
 def test_nobody_can_write_to_a_deleted_account(customer, tasker, history):
     delete(client_for(tasker))
     conversation = Message.objects.first().conversation
-    response = client_for(customer).post(conversation.get_absolute_url(), {"body": "Hello?"})
-    assert "This account has been deleted" in response.content.decode() + " ".join(
-        messages_of(response)
-    )
+    carol = client_for(customer)
+    page = carol.get(conversation.get_absolute_url()).content.decode()
+    assert "nobody can reply" in page and 'name="body"' not in page
+    agreement_page = carol.get(history.get_absolute_url()).content.decode()
+    assert "Message Deleted user" not in agreement_page
+    # A form sent anyway (an old tab) is refused.
+    carol.post(conversation.get_absolute_url(), {"body": "Hello?"})
     assert Message.objects.count() == 2
+    with pytest.raises(DomainError, match="This account has been deleted"):
+        services.message_send(conversation=conversation, by=customer, body="Hello?")
+    with pytest.raises(DomainError, match="This account has been deleted"):
+        services.conversation_start(task=history.task, by=customer)
+
+
+def test_the_timeline_forgets_the_name(customer, tasker):
+    """The notes that bid_accept and review_create write name the parties."""
+    task = TaskFactory(customer=customer, title="Clean the oven")
+    services.bid_accept(bid=BidFactory(task=task, tasker=tasker), by=customer)
+    agreement = Agreement.objects.get(task=task)
+    services.agreement_deliver(agreement=agreement, by=tasker)
+    services.agreement_confirm(agreement=agreement, by=customer)
+    services.review_create(agreement=agreement, by=customer, rating=5, comment="Spotless.")
+    services.review_create(agreement=agreement, by=tasker, rating=5, comment="Kind.")
+    assert TaskEvent.objects.filter(note__contains="Tom Tasker").count() == 3
+
+    delete(client_for(tasker))
+
+    assert not TaskEvent.objects.filter(note__contains="Tom Tasker").exists()
+    notes = set(TaskEvent.objects.exclude(note="").values_list("note", flat=True))
+    assert notes == {
+        "Deleted user's bid accepted.",
+        "Carol Customer reviewed Deleted user.",
+        "Deleted user reviewed Carol Customer.",
+    }
+    page = client_for(customer).get(task.get_absolute_url()).content.decode()
+    assert "Tom Tasker" not in page and "Deleted user" in page
 
 
 def test_a_deleted_account_cannot_be_reinstated(tasker, staff, history):
