@@ -66,3 +66,25 @@ class ProfileForm(forms.ModelForm):
 
     def clean_email(self) -> str:
         return check_email_free(self.cleaned_data["email"], exclude=self.instance)
+
+
+class AccountDeleteForm(ErrorSummaryTakesFocus, forms.Form):
+    """Deleting the account asks for the password again: a borrowed session is not enough."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That is not your password. Nothing was deleted.", code="password_incorrect"
+            )
+        return password

@@ -6,6 +6,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+# How a deleted account appears wherever its agreements, reviews and messages are shown.
+DELETED_NAME = "Deleted user"
+
 
 class User(AbstractUser):
     class Role(models.TextChoices):
@@ -32,6 +35,9 @@ class User(AbstractUser):
     email_muted_kinds = models.JSONField(
         default=list, blank=True, help_text="Notification kinds this user gets no email for."
     )
+    # Set when the person deleted their account: the row stays, anonymised, because
+    # agreements, reviews and messages that other people keep point at it.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -60,7 +66,13 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         """Return the name shown to other users."""
+        if self.deleted_at is not None:
+            return DELETED_NAME
         return self.display_name or self.username
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_customer(self) -> bool:

@@ -32,4 +32,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("u/<str:username>/", views.ProfileView.as_view(), name="profile"),
+    path("accounts/data/", views.DataExportView.as_view(), name="data_export"),
+    path("accounts/data/download/", views.DataDownloadView.as_view(), name="data_export_download"),
+    path("accounts/delete/", views.AccountDeleteView.as_view(), name="delete"),
 ]

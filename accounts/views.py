@@ -1,19 +1,30 @@
+import json
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
-from django.views.generic import CreateView, DetailView, UpdateView
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from marketplace.models import Review
 from marketplace.selectors import user_with_reputation
 from tasker.ratelimit import RateLimitMixin
 
-from .forms import LoginForm, PasswordChangeForm, ProfileForm, SignupForm
+from .data import account_delete, account_deletion_refusal, account_export
+from .forms import AccountDeleteForm, LoginForm, PasswordChangeForm, ProfileForm, SignupForm
 from .models import User
+from .registry import AccountDeletionRefused
 
 
 class SignupView(RateLimitMixin, CreateView):
@@ -82,6 +93,16 @@ class ProfileView(DetailView):
     template_name = "accounts/profile.html"
     context_object_name = "profile"
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A link to a deleted account (from an old agreement, review or message) says
+            # so, and shows nothing of who it was.
+            if User.objects.filter(username=kwargs["username"], deleted_at__isnull=False).exists():
+                return TemplateResponse(request, "accounts/profile_deleted.html", status=410)
+            raise
+
     def get_object(self, queryset=None) -> User:
         return get_object_or_404(user_with_reputation(self.kwargs["username"]))
 
@@ -93,3 +114,57 @@ class ProfileView(DetailView):
         )
         page = Paginator(reviews, 10).get_page(self.request.GET.get("page"))
         return super().get_context_data(reviews=page, page_obj=page, **kwargs)
+
+
+# --- Your data ---
+
+
+class DataExportView(LoginRequiredMixin, TemplateView):
+    """Settings → Your data: what the download holds, and the way to delete the account."""
+
+    template_name = "accounts/data_export.html"
+
+
+class DataDownloadView(LoginRequiredMixin, View):
+    """Send everything the site holds about the signed-in user as one JSON file."""
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        # Compact: indenting would push the encoding through Python's slow path, doubling
+        # the time for a large account; browsers and editors lay JSON out when asked.
+        body = json.dumps(account_export(user), cls=DjangoJSONEncoder, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        filename = f"tasker-data-{user.username}-{timezone.localdate():%Y-%m-%d}.json"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        # Personal data: never kept by a browser cache or a proxy.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class AccountDeleteView(LoginRequiredMixin, FormView):
+    """GET: what deleting the account does, and the password form. POST: delete it."""
+
+    form_class = AccountDeleteForm
+    template_name = "accounts/account_delete.html"
+    success_url = reverse_lazy("home")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        refusal = account_deletion_refusal(self.request.user)
+        return super().get_context_data(refusal=refusal, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            account_delete(user=self.request.user)
+        except AccountDeletionRefused as refusal:
+            form.add_error(None, str(refusal))
+            return self.form_invalid(form)
+        logout(self.request)
+        messages.success(
+            self.request,
+            "Your account has been deleted and you have been signed out everywhere. "
+            "Thank you for using Tasker.",
+        )
+        return redirect(self.get_success_url())

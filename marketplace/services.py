@@ -433,8 +433,10 @@ def user_suspend(*, user: User, by: User) -> None:
 
 @transaction.atomic
 def user_reinstate(*, user: User, by: User) -> None:
-    """Lift a suspension."""
+    """Lift a suspension. A deleted account stays closed."""
     _require_rank_over(user, by)
+    if user.is_deleted:
+        raise DomainError("A deleted account cannot be reinstated.")
     User.objects.filter(pk=user.pk).update(is_active=True)
     user.is_active = True
 
@@ -493,6 +495,17 @@ def _message_recipient(task: Task, by: User) -> User:
     return task.customer
 
 
+DELETED_RECIPIENT = "This account has been deleted, so you cannot write to it."
+
+
+def _require_reachable(recipient: User) -> None:
+    """Refuse to write to a suspended or deleted account."""
+    if recipient.is_deleted:
+        raise DomainError(DELETED_RECIPIENT)
+    if not recipient.is_active:
+        raise DomainError(f"{recipient.name}'s account is suspended, so you cannot write to them.")
+
+
 @transaction.atomic
 def conversation_start(*, task: Task, by: User) -> Conversation:
     """Return the conversation between `by` and whom they may write to about `task`.
@@ -503,8 +516,7 @@ def conversation_start(*, task: Task, by: User) -> Conversation:
         raise DomainError("Your account is suspended, so you cannot send messages.")
     task = Task.objects.select_related("customer").get(pk=task.pk)
     other = _message_recipient(task, by)
-    if not other.is_active:
-        raise DomainError(f"{other.name}'s account is suspended, so you cannot write to them.")
+    _require_reachable(other)
     low, high = sorted([by, other], key=lambda user: user.pk)
     conversation, _ = Conversation.objects.get_or_create(user_a=low, user_b=high, task=task)
     return conversation
@@ -529,13 +541,15 @@ def message_send(*, conversation: Conversation, by: User, body: str) -> Message:
     conversation = Conversation.objects.select_related("user_a", "user_b", "task").get(
         pk=conversation.pk
     )
+    recipient = conversation.other(by)
+    if recipient.is_deleted:
+        raise DomainError(DELETED_RECIPIENT)
     message = Message.objects.create(conversation=conversation, sender=by, body=body)
     # The sender has seen the conversation up to their own message.
     marker = "a_read_at" if by.pk == conversation.user_a_id else "b_read_at"
     Conversation.objects.filter(pk=conversation.pk).update(
         last_message_at=message.created_at, **{marker: message.created_at}
     )
-    recipient = conversation.other(by)
     url = conversation.get_absolute_url()
     already_nudged = N.objects.filter(
         recipient=recipient, kind=N.Kind.MESSAGE, url=url, is_read=False

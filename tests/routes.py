@@ -358,6 +358,16 @@ ROUTES: dict[str, Case] = {
         post=everyone(NOPE),
         kwargs=lambda world: {"username": world["tasker"].username},
     ),
+    "accounts:data_export": Case(get=signed_in(OK), post=signed_in(NOPE)),
+    "accounts:data_export_download": Case(get=signed_in(OK), post=signed_in(NOPE)),
+    # Everyone in the world has an agreement in progress, and staff accounts are closed by an
+    # administrator: each is told why on the page (tests/test_account_delete.py deletes).
+    "accounts:delete": Case(
+        get=signed_in(OK),
+        post=signed_in(OK),
+        data=lambda world, user: {"password": PASSWORD},
+    ),
+    "privacy": Case(get=everyone(OK), post=everyone(NOPE)),
     # --- Tasks ---
     "marketplace:task_list": Case(get=everyone(OK), post=everyone(NOPE)),
     # Taskers are sent to their settings to switch role.

@@ -167,6 +167,7 @@ def anonymous_pages(scene: Scene) -> dict[str, str]:
             args=[unsubscribe_token(scene.customer, Notification.Kind.BID_PLACED)],
         ),
         "invalid unsubscribe link": reverse("marketplace:email_unsubscribe", args=["garbled"]),
+        "privacy": reverse("privacy"),
         "not found": "/no-such-page/",
     }
 
@@ -180,6 +181,8 @@ def _signed_in_pages(user: User) -> dict[str, str]:
         "profile edit": reverse("accounts:profile_edit"),
         "password change": reverse("accounts:password_change"),
         "email preferences": reverse("marketplace:email_preferences"),
+        "your data": reverse("accounts:data_export"),
+        "account deletion, refused": reverse("accounts:delete"),
         "not found": "/tasks/999999/",
     }
 
