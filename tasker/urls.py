@@ -3,9 +3,17 @@ from django.urls import include, path
 
 from marketplace.views import HomeView
 
+from .pages import InfoPageView, StyleguideView
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("accounts.urls")),
     path("", include("marketplace.urls")),
     path("admin/", admin.site.urls),
+    # --- The site's own pages ---
+    path("help/", InfoPageView.as_view(template_name="pages/help.html"), name="help"),
+    path("terms/", InfoPageView.as_view(template_name="pages/terms.html"), name="terms"),
+    path("privacy/", InfoPageView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("contact/", InfoPageView.as_view(template_name="pages/contact.html"), name="contact"),
+    path("styleguide/", StyleguideView.as_view(), name="styleguide"),
 ]
