@@ -39,8 +39,16 @@ class StyleguideView(TemplateView):
         people = [
             User(pk=tone, username=name.lower().replace(" ", "_"), display_name=name)
             for tone, name in enumerate(
-                ["Carys Jones", "Tomasz Nowak", "Grace", "Kwame Mensah", "Priya Shah",
-                 "Daniel O'Brien", "Aisha Bello", "Sam Lee"][:AVATAR_TONES]
+                [
+                    "Carys Jones",
+                    "Tomasz Nowak",
+                    "Grace",
+                    "Kwame Mensah",
+                    "Priya Shah",
+                    "Daniel O'Brien",
+                    "Aisha Bello",
+                    "Sam Lee",
+                ][:AVATAR_TONES]
             )
         ]
         return super().get_context_data(
@@ -49,8 +57,25 @@ class StyleguideView(TemplateView):
             statuses=list(STATUS_BADGES),
             categories=Category.objects.all(),
             category_icons=CATEGORY_ICONS,
-            icons=["search", "funnel", "geo-alt", "globe2", "calendar-event", "clock",
-                   "chat-left-text", "bell", "speedometer2", "plus-lg", "gear", "shield-check",
-                   "star-fill", "star-half", "star", "flag", "inbox", "envelope"],
+            icons=[
+                "search",
+                "funnel",
+                "geo-alt",
+                "globe2",
+                "calendar-event",
+                "clock",
+                "chat-left-text",
+                "bell",
+                "speedometer2",
+                "plus-lg",
+                "gear",
+                "shield-check",
+                "star-fill",
+                "star-half",
+                "star",
+                "flag",
+                "inbox",
+                "envelope",
+            ],
             **kwargs,
         )

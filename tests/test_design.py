@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
 
 from accounts.models import User
@@ -15,8 +15,10 @@ from marketplace.models import Agreement, Bid, Category, Task
 from marketplace.templatetags.ui import (
     AVATAR_TONES,
     CATEGORY_ICONS,
+    DEFAULT_CATEGORY_ICON,
     ICON_SPRITE,
     STATUS_BADGES,
+    STATUS_ICONS,
     category_icon,
 )
 
@@ -56,7 +58,7 @@ def test_each_footer_page_answers_with_its_content(client, name):
     for words in FOOTER_PAGES[name]:
         assert words in html, words
     # Real pages, not a heading and a line.
-    main = html.split('<main', 1)[1].split("</main>", 1)[0]
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
     assert len(re.sub(r"<[^>]+>|\s+", " ", main).split()) > 80
 
 
@@ -96,7 +98,9 @@ def test_the_styleguide_shows_every_component_in_development(client, settings):
 def test_the_icon_tag_points_into_the_vendored_sprite():
     html = render('{% icon "search" %}')
     assert 'aria-hidden="true"' in html and 'role="img"' not in html
-    assert re.search(r'<use href="[^"]*/bootstrap-icons-1\.13\.2/bootstrap-icons\.svg#search">', html)
+    assert re.search(
+        r'<use href="[^"]*/bootstrap-icons-1\.13\.2/bootstrap-icons\.svg#search">', html
+    )
     named = render('{% icon "flag" label="Reported" %}')
     assert 'role="img" aria-label="Reported"' in named and "aria-hidden" not in named
 
@@ -109,8 +113,6 @@ def test_every_icon_the_templates_use_is_in_the_sprite():
         for name in re.findall(r'{% icon "([^"]+)"', path.read_text())
     }
     used |= set(CATEGORY_ICONS.values())
-    from marketplace.templatetags.ui import DEFAULT_CATEGORY_ICON, STATUS_ICONS
-
     used |= {DEFAULT_CATEGORY_ICON, *STATUS_ICONS.values(), "star", "star-fill", "star-half"}
     assert used - SPRITE_IDS == set()
     assert len(used) > 20
@@ -161,8 +163,6 @@ def test_an_avatar_beside_the_name_is_hidden_from_screen_readers_and_can_be_a_ph
 
 
 def test_an_avatar_refuses_an_unknown_size():
-    from django.template import TemplateSyntaxError
-
     with pytest.raises(TemplateSyntaxError):
         render('{% avatar user size="huge" %}', user=User(pk=1, username="x"))
 

@@ -158,4 +158,3 @@ def status_badge(status: str) -> dict:
     """A task's, bid's or agreement's status as a coloured badge in plain words."""
     words, tone = STATUS_BADGES.get(status, (str(status).capitalize(), "ended"))
     return {"words": words, "tone": tone, "icon_name": STATUS_ICONS[tone]}
-

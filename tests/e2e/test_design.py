@@ -12,7 +12,6 @@ from playwright.sync_api import Page, expect
 
 from marketplace import services
 from marketplace.models import Category, Task
-
 from tests.factories import CustomerFactory
 
 from .conftest import DESKTOP, PHONE
@@ -66,8 +65,15 @@ def test_the_phone_menu_is_one_row_until_opened(new_context, sign_in, javascript
     expect(dashboard).to_be_hidden()
 
     nav.get_by_text("Menu").click()
-    for name in ["Browse tasks", "Post a task", "Dashboard", "Messages", "Notifications",
-                 "Carol Customer", "Settings"]:
+    for name in [
+        "Browse tasks",
+        "Post a task",
+        "Dashboard",
+        "Messages",
+        "Notifications",
+        "Carol Customer",
+        "Settings",
+    ]:
         link = nav.get_by_role("link", name=name, exact=False).first
         expect(link).to_be_visible()
         box = link.bounding_box()
@@ -126,7 +132,9 @@ def test_no_page_is_wider_than_the_screen_and_axe_finds_nothing(new_context, set
             assert page.goto(url).status == 200, name
             if overflow := horizontal_overflow(page):
                 problems.append(f"[{name}, {size['width']}px] {overflow}px too wide")
-            problems += [f"[{name}, {size['width']}px] {line}" for line in accessibility_violations(page)]
+            problems += [
+                f"[{name}, {size['width']}px] {line}" for line in accessibility_violations(page)
+            ]
     # The phone menu, opened, is checked too.
     page.set_viewport_size(PHONE)
     page.goto(reverse("home"))
