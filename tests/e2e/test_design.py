@@ -84,14 +84,22 @@ def test_the_phone_menu_is_one_row_until_opened(new_context, sign_in, javascript
     assert page.url.endswith(reverse("marketplace:dashboard"))
 
 
-def test_the_desktop_menu_shows_its_links_without_a_button(new_context):
-    build_scene()
-    page = new_context(viewport=DESKTOP, java_script_enabled=False).new_page()
+@pytest.mark.parametrize("who", [None, "customer", "other_tasker"])
+def test_the_desktop_menu_is_one_row_of_links_without_a_button(new_context, sign_in, who):
+    scene = build_scene()
+    context = new_context(viewport=DESKTOP, java_script_enabled=False)
+    if who:  # the customer has unread counts; the other tasker a very long username
+        sign_in(context, getattr(scene, who))
+    page = context.new_page()
     page.goto(reverse("home"))
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_text("Menu")).to_be_hidden()
     expect(nav.get_by_role("link", name="Browse tasks")).to_be_visible()
-    expect(nav.get_by_role("link", name="Sign up")).to_be_visible()
+    if who:
+        expect(nav.get_by_role("link", name="Notifications")).to_be_visible()
+        expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
+    else:
+        expect(nav.get_by_role("link", name="Sign up")).to_be_visible()
     assert nav.bounding_box()["height"] <= 64
 
 
