@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import User
 from marketplace.models import REVIEW_BLIND_DAYS, Category
-from marketplace.templatetags.ui import AVATAR_TONES, CATEGORY_ICONS, STATUS_BADGES
+from marketplace.templatetags.ui import AVATAR_TONES, STATUS_BADGES
 
 
 class InfoPageView(TemplateView):
@@ -56,7 +56,6 @@ class StyleguideView(TemplateView):
             ratings=[(Decimal("4.5"), 12), (Decimal("5"), 1), (Decimal("3.2"), 5), (None, 0)],
             statuses=list(STATUS_BADGES),
             categories=Category.objects.all(),
-            category_icons=CATEGORY_ICONS,
             icons=[
                 "search",
                 "funnel",
