@@ -79,6 +79,13 @@ def test_the_phone_menu_is_one_row_until_opened(new_context, sign_in, javascript
         box = link.bounding_box()
         assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"], name
     expect(nav.get_by_role("button", name="Sign out")).to_be_in_viewport()
+    if javascript:  # Escape closes it, and gives the focus back to the button
+        page.keyboard.press("Escape")
+        expect(dashboard).to_be_hidden()
+        nav.get_by_text("Menu").click()
+        page.mouse.click(PHONE["width"] / 2, PHONE["height"] - 20)  # a click below closes it
+        expect(dashboard).to_be_hidden()
+        nav.get_by_text("Menu").click()
     with page.expect_navigation():
         dashboard.click()
     assert page.url.endswith(reverse("marketplace:dashboard"))
