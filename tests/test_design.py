@@ -1,6 +1,7 @@
 """The design system's pieces (icons, avatars, star ratings, status badges), the footer's
 pages, the components page, and what the home page promises."""
 
+import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from marketplace.models import Agreement, Bid, Category, Task
@@ -224,7 +226,12 @@ def test_a_task_card_shows_its_category_icon_budget_bids_and_place(client):
     card = re.search(r'<article class="card[^"]*">.*?</article>', html, re.S).group()
     assert "bootstrap-icons.svg#flower1" in card
     assert "£45.00" in card and re.search(r"\b0 bids<", card)
-    assert task.city in card and " ago<" in card
+    assert task.city in card and ">0\xa0minutes ago</time>" in card
+
+
+def test_how_long_ago_is_said_in_its_largest_unit():
+    moment = timezone.now() - datetime.timedelta(days=2, hours=5)
+    assert render("{{ moment|ago }}", moment=moment) == "2\xa0days ago"
 
 
 @pytest.mark.django_db

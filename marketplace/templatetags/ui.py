@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -84,6 +85,12 @@ def icon(name: str, label: str = "", css: str = "") -> str:
         classes,
         href,
     )
+
+
+@register.filter
+def ago(moment) -> str:
+    """How long ago, in its largest unit only, for scanning: "3 hours ago", "2 days ago"."""
+    return f"{timesince(moment, depth=1)} ago"
 
 
 @register.filter
