@@ -7,7 +7,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test serve lint format bench setup clean
+.PHONY: run test serve lint format bench screenshots setup clean
 
 # Django 6 needs Python >= 3.12; pyenv and uv pick it from .python-version.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -42,6 +42,18 @@ serve: $(STAMP) .env
 # Pages at scale against the framework's floor; see README "Performance".
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The README's pictures, as the browser tests take them (tests/e2e/test_pages.py).
+SHOTS := test-artifacts/screenshots
+screenshots: $(STAMP)
+	$(PY) -m pytest -q tests/e2e/test_pages.py -k "visitor or customer"
+	cp $(SHOTS)/visitor-home.png docs/screenshots/home.png
+	cp $(SHOTS)/visitor-browse.png docs/screenshots/browse.png
+	cp $(SHOTS)/customer-task-as-the-owner-with-bids.png docs/screenshots/task-owner-bids.png
+	cp $(SHOTS)/customer-agreement-reviewed.png docs/screenshots/agreement.png
+	cp $(SHOTS)/customer-conversation.png docs/screenshots/conversation.png
+	cp $(SHOTS)/phone-customer-home.png docs/screenshots/phone-home.png
+	cp $(SHOTS)/phone-visitor-browse.png docs/screenshots/phone-browse.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -125,6 +125,7 @@ class TaskFilterForm(forms.Form):
         "budget_asc": ("budget", "id"),
         "due": ("due_date", "id"),
     }
+    FILTERS = ("q", "category", "city", "budget_min", "budget_max", "remote")
     q = forms.CharField(label="Search", required=False, max_length=100)
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(),
@@ -172,6 +173,11 @@ class TaskFilterForm(forms.Form):
         if data.get("remote"):
             tasks = tasks.filter(is_remote=True)
         return tasks.order_by(*self.SORTS.get(data.get("sort") or "newest"))
+
+    def active_filter_count(self) -> int:
+        """How many valid filters narrow the list (the sort order is not one)."""
+        data = getattr(self, "cleaned_data", {})
+        return sum(1 for name in self.FILTERS if data.get(name) not in (None, "", False))
 
     def clean(self):
         data = super().clean()

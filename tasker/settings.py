@@ -194,6 +194,8 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tasker <no-reply@tasker.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write for help, to report a problem or about their data (the Contact page).
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@tasker.local")
 # Where the site is served, for links in emails (sent without a request at hand).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -263,8 +265,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
-
-# --- Privacy ---
-# Where people write about their personal data (shown on the privacy page). Set the real
-# address of whoever runs the site.
-PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@tasker.local")

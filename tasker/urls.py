@@ -1,21 +1,19 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from marketplace.views import HomeView
+
+from .pages import InfoPageView, StyleguideView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("accounts.urls")),
     path("", include("marketplace.urls")),
-    path(
-        "privacy/",
-        TemplateView.as_view(
-            template_name="pages/privacy.html",
-            extra_context={"contact_email": settings.PRIVACY_CONTACT_EMAIL},
-        ),
-        name="privacy",
-    ),
     path("admin/", admin.site.urls),
+    # --- The site's own pages ---
+    path("help/", InfoPageView.as_view(template_name="pages/help.html"), name="help"),
+    path("terms/", InfoPageView.as_view(template_name="pages/terms.html"), name="terms"),
+    path("privacy/", InfoPageView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("contact/", InfoPageView.as_view(template_name="pages/contact.html"), name="contact"),
+    path("styleguide/", StyleguideView.as_view(), name="styleguide"),
 ]

@@ -316,6 +316,12 @@ OK, MOVED, NOPE = 200, 302, 405
 # Keys are URL names; a name with several cases adds "[label]".
 ROUTES: dict[str, Case] = {
     "home": Case(get=everyone(OK), post=everyone(NOPE)),
+    # --- The site's own pages (the styleguide only exists with DEBUG on) ---
+    "help": Case(get=everyone(OK), post=everyone(NOPE)),
+    "terms": Case(get=everyone(OK), post=everyone(NOPE)),
+    "privacy": Case(get=everyone(OK), post=everyone(NOPE)),
+    "contact": Case(get=everyone(OK), post=everyone(NOPE)),
+    "styleguide": Case(get=everyone(N), post=everyone(N)),
     # --- Accounts ---
     "accounts:signup": Case(
         get=signed_in(MOVED, anonymous=OK),

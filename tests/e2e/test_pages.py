@@ -30,7 +30,10 @@ PICTURED = {
     "visitor": {"home", "browse"},
     "customer": {"task, as the owner with bids", "agreement, reviewed", "conversation"},
 }
-PICTURED_ON_PHONE = {"customer": {"home", "task, as the owner with bids"}}
+PICTURED_ON_PHONE = {
+    "visitor": {"browse"},
+    "customer": {"home", "task, as the owner with bids"},
+}
 WHOLE_PAGE = {"task, as the owner with bids"}  # the bids are below the window's fold
 # Every other page must answer 200 (and, signed in, not as the log-in page).
 STATUS = {"not found": 404, "invalid unsubscribe link": 400}

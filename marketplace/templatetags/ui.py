@@ -1,0 +1,167 @@
+"""The site's building blocks: icons, avatars, star ratings, status badges.
+
+Templates `{% load ui %}` and write `{% icon "search" %}`, `{% avatar user %}`,
+`{% star_rating rating count %}`, `{% status_badge task.status %}`; the markup lives in
+templates/partials/ (_avatar.html, _star_rating.html, _status_badge.html) and the looks in
+static/css/site.css. /styleguide/ shows them all (in DEBUG).
+"""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+
+register = template.Library()
+
+# bootstrap-icons, vendored from npm as one SVG sprite (see README, "Design").
+ICON_SPRITE = "vendor/bootstrap-icons-1.13.2/bootstrap-icons.svg"
+
+# Each category's icon, by the category's slug; any other category gets DEFAULT_CATEGORY_ICON.
+CATEGORY_ICONS = {
+    "cleaning": "bucket",
+    "moving": "truck",
+    "handyman": "hammer",
+    "delivery": "box-seam",
+    "furniture-assembly": "tools",
+    "gardening": "flower1",
+    "tech-help": "laptop",
+    "other": "three-dots",
+}
+DEFAULT_CATEGORY_ICON = "tag"
+
+# How many avatar colours static/css/tokens.css defines (--tk-avatar-0 … -7).
+AVATAR_TONES = 8
+AVATAR_SIZES = {"sm", "md", "lg", "xl"}
+
+# A task's, bid's or agreement's status in the words people use, and the badge's tone
+# (a class in site.css). Task and agreement share "completed" and "cancelled", which mean
+# the same for both.
+STATUS_BADGES = {
+    # Task
+    "open": ("Open for bids", "open"),
+    "assigned": ("Assigned", "progress"),
+    "expired": ("Expired", "ended"),
+    # Bid
+    "pending": ("Awaiting reply", "waiting"),
+    "accepted": ("Accepted", "done"),
+    "rejected": ("Not chosen", "ended"),
+    "withdrawn": ("Withdrawn", "ended"),
+    # Agreement
+    "active": ("In progress", "progress"),
+    "delivered": ("Delivered, to confirm", "waiting"),
+    # Task and agreement
+    "completed": ("Completed", "done"),
+    "cancelled": ("Cancelled", "ended"),
+}
+
+STATUS_ICONS = {
+    "open": "circle",
+    "progress": "arrow-repeat",
+    "waiting": "hourglass-split",
+    "done": "check-circle-fill",
+    "ended": "dash-circle",
+}
+
+
+@register.simple_tag
+def icon(name: str, label: str = "", css: str = "") -> str:
+    """An icon from the sprite: hidden from screen readers, or named by `label` if given."""
+    href = f"{static(ICON_SPRITE)}#{name}"
+    classes = f"bi {css}".strip()
+    if label:
+        return format_html(
+            '<svg class="{}" width="1em" height="1em" role="img" aria-label="{}" focusable="false">'
+            '<use href="{}"></use></svg>',
+            classes,
+            label,
+            href,
+        )
+    return format_html(
+        '<svg class="{}" width="1em" height="1em" aria-hidden="true" focusable="false">'
+        '<use href="{}"></use></svg>',
+        classes,
+        href,
+    )
+
+
+@register.filter
+def ago(moment) -> str:
+    """How long ago, in its largest unit only, for scanning: "3 hours ago", "2 days ago"."""
+    return f"{timesince(moment, depth=1)} ago"
+
+
+@register.filter
+def category_icon(category) -> str:
+    """The icon name of a category (or of a category slug)."""
+    slug = getattr(category, "slug", category)
+    return CATEGORY_ICONS.get(slug, DEFAULT_CATEGORY_ICON)
+
+
+def initials(name: str) -> str:
+    """Up to two capital letters: the first letters of the name's first two words."""
+    words = re.findall(r"[^\W_]+", name or "")
+    return "".join(word[0] for word in words[:2]).upper() or "?"
+
+
+def avatar_tone(user) -> int:
+    """The user's avatar colour, 0 to AVATAR_TONES - 1: the same for them on every page."""
+    return user.pk % AVATAR_TONES
+
+
+@register.inclusion_tag("partials/_avatar.html")
+def avatar(user, size: str = "md", decorative: bool = False, photo_url: str = "") -> dict:
+    """A round avatar: the photo at `photo_url` if given, otherwise initials on a colour.
+
+    It is named by the user's name for screen readers, unless `decorative` (the name is
+    written right beside it, so reading it twice would only be noise).
+    """
+    if size not in AVATAR_SIZES:
+        raise template.TemplateSyntaxError(f"avatar size must be one of {sorted(AVATAR_SIZES)}")
+    return {
+        "name": user.name,
+        "initials": initials(user.name),
+        "tone": avatar_tone(user),
+        "size": size,
+        "decorative": decorative,
+        "photo_url": photo_url,
+    }
+
+
+def rating_label(rating, count: int | None) -> str:
+    """What a screen reader says for a rating: "4.5 out of 5, 12 reviews"."""
+    if rating is None:
+        return "No reviews yet"
+    label = f"{Decimal(str(rating)).quantize(Decimal('0.1'), ROUND_HALF_UP)} out of 5"
+    if count is not None:
+        label += f", {count} review{'' if count == 1 else 's'}"
+    return label
+
+
+def star_icons(rating) -> list[str]:
+    """Five icon names: whole, half and empty stars for the rating, rounded to a half."""
+    halves = int((Decimal(str(rating)) * 2).quantize(Decimal("1"), ROUND_HALF_UP))
+    full, half = divmod(halves, 2)
+    return ["star-fill"] * full + ["star-half"] * half + ["star"] * (5 - full - half)
+
+
+@register.inclusion_tag("partials/_star_rating.html")
+def star_rating(rating, count: int | None = None) -> dict:
+    """A rating out of 5 as stars, the number, the count of reviews, and the same in words."""
+    if rating is None:
+        return {"rating": None, "label": rating_label(None, count)}
+    return {
+        "rating": Decimal(str(rating)).quantize(Decimal("0.1"), ROUND_HALF_UP),
+        "count": count,
+        "stars": star_icons(rating),
+        "label": rating_label(rating, count),
+    }
+
+
+@register.inclusion_tag("partials/_status_badge.html")
+def status_badge(status: str) -> dict:
+    """A task's, bid's or agreement's status as a coloured badge in plain words."""
+    words, tone = STATUS_BADGES.get(status, (str(status).capitalize(), "ended"))
+    return {"words": words, "tone": tone, "icon_name": STATUS_ICONS[tone]}
