@@ -6,7 +6,7 @@ MAILERS["default"] is `QueuedEmailBackend`: whatever sends mail the standard way
 tests the immediate backend runs it at once) hands the message to the real mailer,
 MAILERS["outgoing"] (SMTP in production, from EMAIL_URL). A send that fails is tried again
 later, after each of settings.EMAIL_RETRY_DELAYS in turn; every failed attempt stays in the
-admin (Tasks → DB task results, status Failed, with its traceback).
+admin (Tasks Database Backend → Task Results, status Failed, with its traceback).
 """
 
 import base64
