@@ -25,19 +25,18 @@ setup: $(STAMP)
 
 run: $(STAMP) .env
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Production-like: DEBUG off, static files from WhiteNoise, gunicorn.
-serve: export DEBUG = false
+# Production on one machine: nginx on PORT in front of gunicorn (unix socket) and the task
+# worker, DEBUG off; Ctrl-C stops all three. See deploy/serve and README "Deploying".
 serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: $(STAMP) .env
-	$(PY) manage.py collectstatic --noinput
-	$(PY) manage.py migrate --noinput
-	$(BIN)/gunicorn tasker.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
+	PORT=$(PORT) PY=$(PY) deploy/serve
 
 # Pages at scale against the framework's floor; see README "Performance".
 bench: $(STAMP)
@@ -64,4 +63,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles test_db*.sqlite3*
+	rm -rf $(VENV) staticfiles var test_db*.sqlite3*

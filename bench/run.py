@@ -125,6 +125,7 @@ def prepare(env: dict, rebuild: bool) -> dict:
             Path(f"{ROOT / 'bench' / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
     print("Migrating the bench database and collecting static files…", flush=True)
     manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")
     manage(env, "collectstatic", "--noinput")
     database = url.split("://")[0]
     record = json.loads(SEED_RECORD.read_text()) if SEED_RECORD.exists() else {}
@@ -352,7 +353,7 @@ def table(rows: list[dict], seed: dict, env: dict, args, scaling, load: tuple) -
         f"- Machine: {machine()}; Python {platform.python_version()}; load average "
         f"{load[0]:.1f} before and {load[1]:.1f} after the run (other work shares the cores).",
         f"- Database: {env['DATABASE_URL'].split('://')[0]}; cache: "
-        f"{env.get('CACHE_URL', 'locmem (per process)').split('://')[0]}; "
+        f"{env.get('CACHE_URL', 'database (shared)').split('://')[0]}; "
         f"{len(args.ports)} gunicorn instance(s) x {args.workers} sync workers; "
         f"wrk {args.duration:g} s per cell, after {2 * args.workers} requests one at a time"
         " to warm every worker up.",

@@ -1,10 +1,16 @@
 """Per-user (or, signed out, per-address) rate limits on actions people could abuse.
 
 A fixed-window counter on Django's cache: `cache.add` then `cache.incr`, both atomic on
-Redis (shared by every app server) and within one process on the local-memory cache.
+Redis (shared by every app server), on the database cache (tasker/cache.py: shared by every
+process using the database) and within one process on the local-memory cache.
 Limits come from settings.RATE_LIMITS, e.g. {"bid": "30/h"}.
+
+The limits fail open: if the cache cannot be reached (Redis stopped, a missing cache table),
+the action is allowed and a warning logged, at most once a minute per process. Counting
+starts again by itself when the cache is back.
 """
 
+import logging
 import time
 
 from django.conf import settings
@@ -12,7 +18,11 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.shortcuts import render
 
+logger = logging.getLogger(__name__)
+
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+WARN_EVERY = 60  # seconds between two warnings about an unreachable cache
+_last_warning = 0.0
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -46,13 +56,34 @@ def allow(request: HttpRequest, scope: str) -> bool:
     else:
         who = f"ip:{client_ip(request)}"
     key = f"ratelimit:{scope}:{who}:{int(time.time() // period)}"
+    try:
+        count = _count(key, period)
+    except Exception as error:  # any cache failure: let the action through, say so
+        _warn_cache_down(scope, error)
+        return True
+    return count <= limit
+
+
+def _count(key: str, period: int) -> int:
     cache.add(key, 0, timeout=period + 1)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # the entry expired between add and incr
         cache.set(key, 1, timeout=period + 1)
-        count = 1
-    return count <= limit
+        return 1
+
+
+def _warn_cache_down(scope: str, error: Exception) -> None:
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning >= WARN_EVERY or not _last_warning:
+        _last_warning = now
+        logger.warning(
+            "Rate limits are not enforced: the cache cannot be reached (%s: %s); allowing the %s.",
+            type(error).__name__,
+            error,
+            scope,
+        )
 
 
 class RateLimitMixin:

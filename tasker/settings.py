@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks_db",
+    "tasker",
     "accounts",
     "marketplace",
 ]
@@ -100,18 +102,33 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---
-# Rate-limit counters live here, so several app servers must share one: Redis
-# (CACHE_URL=redis://127.0.0.1:6379/1). django-environ would pick django-redis for a
-# redis:// URL whenever that package happens to be installed; Tasker always uses Django's
-# own Redis backend, with the pinned `redis` client.
-_cache_url = env.str("CACHE_URL", default="locmemcache://")
+# Rate-limit counters live here, so every process that serves the site must share one.
+# Default: a table in the database (tasker/cache.py; `manage.py createcachetable` makes it),
+# shared by every worker process and app server using the database. Several machines: Redis
+# (CACHE_URL=redis://127.0.0.1:6379/1), asked with short timeouts so that a Redis that is down
+# or hung costs a request at most a second (the limits then fail open, tasker/ratelimit.py).
+# django-environ would pick django-redis for a redis:// URL whenever that package happens to
+# be installed; Tasker always uses Django's own Redis backend, with the pinned `redis` client.
+_cache_url = env.str("CACHE_URL", default="")
 _redis_backend = "django.core.cache.backends.redis.RedisCache"
-CACHES = {
-    "default": env.cache_url_config(
-        _cache_url,
-        backend=_redis_backend if _cache_url.startswith(("redis", "valkey")) else None,
-    )
-}
+if _cache_url:
+    CACHES = {
+        "default": env.cache_url_config(
+            _cache_url,
+            backend=_redis_backend if _cache_url.startswith(("redis", "valkey")) else None,
+        )
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "tasker.cache.DatabaseCache",
+            "LOCATION": "tasker_cache",
+            # Expired counters are culled; live ones must never be.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    }
+if CACHES["default"]["BACKEND"] == _redis_backend:
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
 # Rendered fragments whose cache key names everything they show (a task card's key holds
 # the task's last change): each process keeps its own, as nothing can go stale between them.
 CACHES["fragments"] = {
@@ -147,6 +164,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+# Sessions live in the database, never only in the cache: a cache outage signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Throttling ---
 # django-axes: lock a username + address pair after repeated failures (stored in the
@@ -173,9 +192,12 @@ RATE_LIMITS = {
 # --- Email ---
 # EMAIL_URL picks the mailer: consolemail:// in development, smtp+tls://user:pass@host:587
 # in production. Django 6.1 reads MAILERS; the EMAIL_* settings are deprecated.
+# The default mailer only queues (tasker/mail.py); "outgoing" is the one that delivers, from
+# the task worker, trying a failed send again after each of EMAIL_RETRY_DELAYS seconds.
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 MAILERS = {
-    "default": {
+    "default": {"BACKEND": "tasker.mail.QueuedEmailBackend"},
+    "outgoing": {
         "BACKEND": _email["EMAIL_BACKEND"],
         "OPTIONS": (
             {
@@ -185,13 +207,16 @@ MAILERS = {
                 "password": _email["EMAIL_HOST_PASSWORD"] or None,
                 "use_tls": _email.get("EMAIL_USE_TLS", False),
                 "use_ssl": _email.get("EMAIL_USE_SSL", False),
-                "timeout": 10,
+                "timeout": env.int("EMAIL_TIMEOUT", default=10),
             }
             if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
             else {}
         ),
-    }
+    },
 }
+EMAIL_RETRY_DELAYS = [
+    int(s) for s in env.list("EMAIL_RETRY_DELAYS", default=["60", "300", "1800", "7200", "21600"])
+]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tasker <no-reply@tasker.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where people write for help, to report a problem or about their data (the Contact page).
@@ -200,8 +225,20 @@ SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@tasker.local")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Background tasks ---
-# Emails go through django.tasks; the immediate backend runs them in-process after commit.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Emails (and later other slow work) are django.tasks tasks. TASK_QUEUE=database (the default
+# with DEBUG off) keeps them in the database (django-tasks-db) for `manage.py db_worker` to
+# run; TASK_QUEUE=immediate (the default with DEBUG on) runs each one at once, in-process.
+# /healthz reports the queue as stuck when the oldest waiting task is older than
+# HEALTH_QUEUE_MAX_AGE seconds (no worker running, or one that cannot keep up).
+TASK_QUEUE = env.str("TASK_QUEUE", default="immediate" if DEBUG else "database")
+_task_backends = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASK_QUEUE not in _task_backends:
+    sys.exit(f"TASK_QUEUE must be one of {', '.join(_task_backends)}, not {TASK_QUEUE!r}.")
+TASKS = {"default": {"BACKEND": _task_backends[TASK_QUEUE]}}
+HEALTH_QUEUE_MAX_AGE = env.int("HEALTH_QUEUE_MAX_AGE", default=300)
 
 # --- Security ---
 SECURE_CSP = {
@@ -218,6 +255,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# The front server and monitoring poll /healthz over plain HTTP, from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)

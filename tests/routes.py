@@ -316,6 +316,7 @@ OK, MOVED, NOPE = 200, 302, 405
 # Keys are URL names; a name with several cases adds "[label]".
 ROUTES: dict[str, Case] = {
     "home": Case(get=everyone(OK), post=everyone(NOPE)),
+    "healthz": Case(get=everyone(OK), post=everyone(NOPE)),
     # --- The site's own pages (the styleguide only exists with DEBUG on) ---
     "help": Case(get=everyone(OK), post=everyone(NOPE)),
     "terms": Case(get=everyone(OK), post=everyone(NOPE)),

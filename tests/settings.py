@@ -1,17 +1,29 @@
-"""Test settings: production settings with test-only speed-ups and in-memory mail."""
+"""Test settings: production settings with test-only speed-ups and in-memory mail.
+
+Tasks run at once, in-process (the immediate backend), and the cache is local memory, so
+tests need no worker and no cache table; tests of the queue and of the shared cache ask for
+them explicitly.
+"""
 
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("TASK_QUEUE", "immediate")
+os.environ.setdefault("CACHE_URL", "locmemcache://")
 
 from tasker.settings import *  # noqa: E402, F403
 from tasker.settings import PASSWORD_HASHERS  # noqa: E402
 
 # Hashing is deliberately slow; tests that care about bcrypt ask for it explicitly.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Django's test set-up turns every mailer into the in-memory one (mail.outbox), the queued
+# default included; tests of the queue (tests/test_mail_queue.py) put it back themselves.
+MAILERS = {
+    "default": {"BACKEND": "tasker.mail.QueuedEmailBackend"},
+    "outgoing": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

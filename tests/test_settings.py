@@ -50,7 +50,8 @@ def test_the_deploy_check_passes_with_production_variables():
     ("variable", "value", "check_id"),
     [
         ("SECURE_SSL_REDIRECT", "false", "security.W008"),
-        ("EMAIL_URL", "consolemail://", "mail.E001"),
+        ("EMAIL_URL", "consolemail://", "tasker.E001"),
+        ("TASK_QUEUE", "immediate", "tasker.E002"),
     ],
 )
 def test_the_deploy_check_fails_when_a_production_variable_is_wrong(variable, value, check_id):
@@ -78,7 +79,7 @@ def test_the_production_email_url_becomes_an_smtp_mailer_with_tls():
     code = (
         "import django; django.setup()\n"
         "from django.core.mail import mailers\n"
-        "m = mailers['default']\n"
+        "m = mailers['outgoing']\n"
         "print(type(m).__module__, m.host, m.port, m.use_tls, m.username, m.password)\n"
     )
 

@@ -1,5 +1,6 @@
 """`manage.py backup_db`: a consistent copy of the SQLite database, taken while the site runs."""
 
+import errno
 import shlex
 import sqlite3
 import time
@@ -21,8 +22,23 @@ def backup_sqlite(source: Path, target: Path, *, timeout: float = 10) -> None:
     copy is done in a single step on purpose: a stepwise copy restarts whenever another
     connection writes, and on a busy site might never finish. The copy is switched to
     rollback-journal mode so it is one self-contained file, then checked.
+
+    A copy that cannot be written (a full disk, a read-only folder) leaves nothing behind and
+    ends with a CommandError that says so, never a traceback.
     """
     partial = target.with_name(target.name + ".partial")
+    try:
+        _copy(source, partial, timeout=timeout)
+    except (sqlite3.Error, OSError) as error:
+        partial.unlink(missing_ok=True)
+        full = "full" in str(error) or getattr(error, "errno", None) == errno.ENOSPC
+        hint = " The disk is full: free some space or choose another --output." if full else ""
+        message = f"The backup to {target} failed: {error}. Nothing was kept.{hint}"
+        raise CommandError(message) from error
+    partial.replace(target)
+
+
+def _copy(source: Path, partial: Path, *, timeout: float) -> None:
     src = sqlite3.connect(source, timeout=timeout)
     try:
         dst = sqlite3.connect(partial)
@@ -38,7 +54,6 @@ def backup_sqlite(source: Path, target: Path, *, timeout: float = 10) -> None:
         partial.unlink(missing_ok=True)
         raise CommandError(f"The copy failed SQLite's integrity check ({check}); nothing kept.")
     partial.chmod(0o600)  # it holds password hashes and personal data
-    partial.replace(target)
 
 
 def pg_dump_hint(db: dict, when: str) -> str:
