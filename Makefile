@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# The Nu HTML checker the browser tests validate every page with (tests/e2e/conftest.py).
+VNU_VERSION := 26.9.27
+VNU_STAMP := $(VENV)/vnu/.installed-$(VNU_VERSION)
 
 .PHONY: run test serve lint format bench screenshots setup clean
 
@@ -17,7 +20,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+# It needs npm and Java 17+; without npm the HTML check is skipped (under CI=true it fails).
+# --ignore-scripts: the jar is in the package; its install script only looks for Java.
+$(VNU_STAMP): | $(STAMP)
+	@if command -v npm >/dev/null; then \
+		npm install --prefix $(VENV)/vnu --no-audit --no-fund --ignore-scripts --silent vnu-jar@$(VNU_VERSION) \
+		&& touch $@; \
+	else \
+		echo "npm not found: the browser tests will skip the HTML check (apt-get install npm default-jre-headless)."; \
+	fi
+
+setup: $(STAMP) $(VNU_STAMP)
 
 .env:
 	@echo "Writing a local .env for development (git-ignored)."
@@ -27,9 +40,9 @@ run: $(STAMP) .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(VNU_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Production on one machine: nginx on PORT in front of gunicorn (unix socket) and the task

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from tasker.widgets import RadioSelect
+
 from .models import User
 
 
@@ -32,7 +34,7 @@ class SignupForm(ErrorSummaryTakesFocus, auth_forms.UserCreationForm):
     class Meta:
         model = User
         fields = ("username", "email", "display_name", "role", "city")
-        widgets = {"role": forms.RadioSelect}
+        widgets = {"role": RadioSelect}
         help_texts = {"display_name": "Shown to other users. Leave blank to use your username."}
 
     def __init__(self, *args, **kwargs):

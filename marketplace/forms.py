@@ -3,6 +3,8 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from tasker.widgets import RadioSelect
+
 from .models import Agreement, Bid, Category, Message, Notification, Report, Review, Task
 
 
@@ -109,7 +111,7 @@ class ReviewForm(forms.ModelForm):
     rating = forms.TypedChoiceField(
         choices=[(n, f"{n} ★") for n in range(5, 0, -1)],
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
     )
 
     class Meta:
@@ -191,8 +193,9 @@ class ReportForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = ("reason", "details")
-        widgets = {"reason": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"reason": RadioSelect, "details": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"details": "Optional: anything that helps a moderator understand."}
+        error_messages = {"reason": {"required": "Choose why you are reporting this."}}
 
 
 # --- Messages and notifications ---

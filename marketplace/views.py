@@ -5,10 +5,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.core.signing import BadSignature
 from django.db.models import F, OuterRef, Prefetch
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
@@ -166,10 +168,13 @@ class TaskCreateView(CustomerRequiredMixin, FormView):
         if self.reposted_from is None:
             return {}
         old = self.reposted_from
-        return {
+        initial = {
             field: getattr(old, field)
             for field in ("title", "description", "category", "budget", "city", "postcode")
         } | {"is_remote": old.is_remote}
+        if old.due_date >= timezone.localdate():  # a date gone by must be chosen again
+            initial["due_date"] = old.due_date
+        return initial
 
     def form_valid(self, form):
         form.instance.reposted_from = self.reposted_from
@@ -319,6 +324,16 @@ class BidEditView(OwnBidMixin, ServiceFormView):
         if self.request.method == "GET":
             kwargs["instance"] = self.object
         return kwargs
+
+    def get_initial(self):
+        # What the form was showing, so that a POST can tell what changed.
+        return model_to_dict(self.object, fields=self.form_class._meta.fields)
+
+    def form_valid(self, form):
+        if not form.has_changed():  # no revision to record, nobody to tell
+            messages.info(self.request, "Nothing was changed.")
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
     def act(self, form):
         return services.bid_edit(bid=self.object, by=self.request.user, **form.cleaned_data)

@@ -176,6 +176,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.backends.login_key"
+# Not verbose: no "AXES: BEGIN" banner each time a command starts Django (three times over in
+# `make run`); lockouts and failed logins are still logged.
+AXES_VERBOSE = False
 # Behind reverse proxies every request comes from a proxy's address: count them so that
 # throttling sees the client's (tasker/ratelimit.py: client_ip). Otherwise five wrong
 # passwords from anyone would lock an account for everybody.
@@ -221,8 +224,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tasker <no-reply@tas
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where people write for help, to report a problem or about their data (the Contact page).
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@tasker.local")
-# Where the site is served, for links in emails (sent without a request at hand).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the site is served, for links in emails (sent without a request at hand). Unset, it
+# is the local server on PORT, which `make run PORT=8101` passes on.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
+SITE_URL = SITE_URL.rstrip("/")
 
 # --- Background tasks ---
 # Emails (and later other slow work) are django.tasks tasks. TASK_QUEUE=database (the default
@@ -292,6 +297,8 @@ TIME_ZONE = "Europe/London"
 # browse page's time; dates and numbers still use the en-gb formats.
 USE_I18N = False
 USE_TZ = True
+# en-GB, but form fields render dates as ISO 8601, the only form a date input takes.
+FORMAT_MODULE_PATH = ["tasker.formats"]
 
 # --- Forms ---
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -20,6 +20,7 @@ from marketplace.models import (
     Conversation,
     Message,
     Notification,
+    Report,
     Review,
     Task,
     TaskEvent,
@@ -37,6 +38,7 @@ ALL_MODELS = (
     Conversation,
     Message,
     Notification,
+    Report,
 )
 
 

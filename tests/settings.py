@@ -31,6 +31,5 @@ STORAGES = {
 # Serve static files from the source folders, as in development (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-AXES_VERBOSE = False
 # Tests post far more than a person would; the throttling tests set tight limits themselves.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "100000/h")  # noqa: F405

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError
 from django.db import connection
 
+from marketplace.management.commands._demo_content import DEMO_TASKS
 from marketplace.management.commands.backup_db import backup_sqlite, pg_dump_hint
 
 from .command_helpers import manage, run
@@ -165,5 +166,5 @@ def test_an_operator_backs_up_and_restores_a_seeded_site(tmp_path):
 
     restored = tables(database)
     assert restored == snapshot
-    assert len(restored["marketplace_task"]) == 24
+    assert len(restored["marketplace_task"]) == len(DEMO_TASKS)
     assert not [row for row in restored["accounts_user"] if "user00001" in row]

@@ -181,6 +181,20 @@ def test_the_owner_sees_every_revision(tasker_client, customer_client, bid):
     assert html.index("£120.00 to £100.00") < html.index("£100.00 to £90.50")
 
 
+def test_a_revision_sent_unchanged_records_nothing_and_says_so(tasker_client, bid):
+    bid.refresh_from_db()
+    unchanged = {
+        "amount": f"{bid.amount:.2f}",
+        "message": bid.message,
+        "estimated_hours": "" if bid.estimated_hours is None else str(bid.estimated_hours),
+    }
+    before = snapshot()
+    response = tasker_client.post(edit_url(bid), unchanged)
+    assert response.status_code == 302 and response["Location"] == bid.get_absolute_url()
+    assert messages_of(response) == ["Nothing was changed."]
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize("amount", ["-1", "0", "100001", "abc", ""])
 def test_a_bad_revision_changes_nothing(tasker_client, bid, amount):
     before = snapshot()

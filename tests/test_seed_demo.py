@@ -6,10 +6,16 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from marketplace.management.commands._demo_content import DEMO_PASSWORD, DEMO_TASKS, DEMO_USERS
+from marketplace.management.commands._demo_content import (
+    DEMO_PASSWORD,
+    DEMO_REPORTS,
+    DEMO_TASKS,
+    DEMO_USERS,
+)
 from marketplace.management.commands._progress import Progress
 from marketplace.models import (
     Agreement,
@@ -19,10 +25,12 @@ from marketplace.models import (
     Conversation,
     Message,
     Notification,
+    Report,
     Review,
     Task,
     TaskEvent,
 )
+from marketplace.selectors import reportable
 
 from .command_helpers import row_counts, run, seed_categories, seeded_once
 from .factories import CustomerFactory
@@ -79,6 +87,16 @@ class TestTheDemo:
         customer = User.objects.get(username="demo-customer")
         assert customer.notifications.filter(is_read=False).exists()
         assert customer.notifications.filter(is_read=True).exists()
+
+    def test_it_fills_the_moderation_queue_with_open_reports(self, client):
+        reports = Report.objects.filter(status=Report.Status.OPEN)
+        assert reports.count() == len(DEMO_REPORTS) >= 3
+        assert set(reports.values_list("kind", flat=True)) == {"task", "message", "user"}
+        for report in reports:  # each about something its reporter may report, as on the site
+            assert reportable(report.kind, report.reporter).filter(pk=report.object_id).exists()
+        client.force_login(User.objects.get(username="demo-admin"))
+        queue = client.get(reverse("admin:marketplace_report_changelist"))
+        assert queue.context["cl"].result_count == len(DEMO_REPORTS)
 
     def test_every_timeline_is_in_order_and_ends_in_the_task_status(self):
         now = timezone.now()

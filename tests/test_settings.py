@@ -94,3 +94,44 @@ def test_the_production_email_url_becomes_an_smtp_mailer_with_tls():
         "u",
         "p",
     ]
+
+
+def test_starting_django_prints_no_axes_banner():
+    # `make run` starts Django three times (migrate, seed_demo, runserver).
+    result = run_django(["manage.py", "check"], **PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "AXES" not in result.stdout + result.stderr
+
+
+SHOW_SITE_URL = (
+    "import django; django.setup(); from django.conf import settings as s; print(s.SITE_URL)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8101"}, "http://127.0.0.1:8101"),
+        ({"PORT": "8101", "SITE_URL": "https://tasker.example.com/"}, "https://tasker.example.com"),
+    ],
+)
+def test_emails_link_to_the_port_the_site_runs_on_unless_site_url_is_set(env, site_url):
+    result = run_django(["-c", SHOW_SITE_URL], **PRODUCTION_ENV, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == site_url
+
+
+def test_make_run_passes_its_port_on_to_the_server():
+    result = subprocess.run(
+        ["make", "--dry-run", "--always-make", "run", "PORT=8101"],  # noqa: S607
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert "PORT=8101 .venv/bin/python manage.py runserver 127.0.0.1:8101" in result.stdout

@@ -1,4 +1,7 @@
+import datetime
+
 from django import template
+from django.utils import timezone
 
 from marketplace.models import REVIEW_BLIND_DAYS, Agreement, Bid, Task
 
@@ -11,6 +14,17 @@ def completion_rate(obj) -> int | None:
     an object annotated by `selectors.reputation`); None before any ended."""
     finished = obj.completed_count + obj.cancelled_count
     return round(100 * obj.completed_count / finished) if finished else None
+
+
+@register.filter
+def machine_datetime(value: datetime.datetime | datetime.date | None) -> str:
+    """`value` as a `<time datetime>` wants it: ISO 8601, local time, to the whole second.
+
+    HTML allows at most three digits of a fraction of a second; Django's "c" format gives six.
+    """
+    if not isinstance(value, datetime.datetime):
+        return value.isoformat() if value else ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 @register.filter

@@ -7,11 +7,14 @@ transactional database access because the live server runs in another thread and
 what the test writes.
 
 Every context made here fails its test if a page breaks the Content-Security-Policy or throws
-a JavaScript error: the site must run with no inline script or style.
+a JavaScript error: the site must run with no inline script or style. It also keeps the HTML
+of every page it loads: the test fails if the browser dropped a field's value it was sent
+(a date input given `20/12/2026` shows empty and posts nothing), and once all the browser
+tests have run, the Nu HTML checker validates every page they saw, in one Java process.
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,13 @@ from django.test import Client
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
 from ..helpers import running_in_ci
+from .helpers import (
+    VisitedPages,
+    dropped_values,
+    keep_documents,
+    nu_checker_java,
+    nu_html_errors,
+)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -67,12 +77,30 @@ def browser_problems() -> list[str]:
     return []
 
 
+@pytest.fixture(scope="package")
+def visited_pages() -> Iterator[VisitedPages]:
+    """The pages every browser test loaded; at the end, the Nu HTML checker reads them all."""
+    pages = VisitedPages()
+    yield pages
+    if not pages.html:
+        return
+    if errors := nu_html_errors(list(pages.html.values()), nu_checker_java()):
+        pytest.fail(
+            f"The Nu HTML checker found {len(errors)} errors in the pages the browser tests "
+            "visited:\n" + "\n".join(errors),
+            pytrace=False,
+        )
+
+
 @pytest.fixture
-def new_context(new_context, browser_problems: list[str]) -> Callable[..., BrowserContext]:
+def new_context(
+    new_context, browser, browser_problems: list[str], visited_pages: VisitedPages
+) -> Callable[..., BrowserContext]:
     """Make a context like pytest-playwright does, watching its pages for broken rules.
 
     `new_context(java_script_enabled=False)` gives a browser with JavaScript off. The test
-    fails at teardown if any page logged a Content-Security-Policy violation or threw.
+    fails at teardown if any page logged a Content-Security-Policy violation or threw, or
+    was sent an input value that the browser dropped.
     """
 
     def make(**kwargs) -> BrowserContext:
@@ -85,9 +113,16 @@ def new_context(new_context, browser_problems: list[str]) -> Callable[..., Brows
 
         context.on("console", on_console)
         context.on("weberror", lambda error: browser_problems.append(str(error.error)))
+        keep_documents(context, visited_pages)
         return context
 
     yield make
+    if unchecked := visited_pages.take_unchecked():
+        checker = browser.new_context(java_script_enabled=False)
+        page = checker.new_page()
+        for url, html in unchecked:
+            browser_problems += [f"{url}: {problem}" for problem in dropped_values(page, html)]
+        checker.close()
     if browser_problems:
         pytest.fail("The pages broke the rules:\n" + "\n".join(browser_problems), pytrace=False)
 

@@ -1,9 +1,21 @@
-"""What the browser tests check on any page: messages, accessibility, fit, focus, errors."""
+"""What the browser tests check on any page: messages, accessibility, fit, focus, errors,
+the values the browser keeps, valid HTML."""
 
+import json
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from hashlib import sha256
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Response, expect
+from playwright.sync_api import Error as PlaywrightError
+
+from ..helpers import running_in_ci
 
 # WCAG 2.2 levels A and AA, as axe-core tags its rules (2.2 adds AA rules only).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -109,3 +121,110 @@ def unexplained_errors(page: Page) -> list[str]:
           return described ? [] : [`${field.name}: its error is not tied to it`];
         })"""
     )
+
+
+# --- Every page a browser test visits, as the server sent it ---
+# tests/e2e/conftest.py keeps the HTML of each page any test loads, checks at the end of the
+# test that the browser kept every field's value, and at the end of the browser tests runs
+# the Nu HTML checker over all of them in one go.
+
+ROOT = Path(__file__).resolve().parents[2]
+# Installed by `make setup` (the version is pinned in the Makefile).
+VNU_JAR = ROOT / ".venv" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU_INSTALL = (
+    "run `make setup` (it installs vnu-jar from npm into .venv/vnu; it needs npm and Java 17+)"
+)
+
+# A browser silently empties a date, number, email... input whose value it cannot parse
+# (`20/12/2026` in a date input): the form then posts nothing for it.
+DROPPED_VALUES_JS = """() => [...document.querySelectorAll('input[value]')]
+  .filter(input => input.value !== input.getAttribute('value'))
+  .map(input => `the ${input.type} input "${input.name}" was sent value="`
+    + `${input.getAttribute('value')}", which the browser turned into "${input.value}"`)"""
+
+
+@dataclass
+class VisitedPages:
+    """The HTML of every page the browser tests loaded, once per distinct page."""
+
+    html: dict[str, tuple[str, str]] = field(default_factory=dict)  # digest -> (url, html)
+    unchecked: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, url: str, html: str) -> None:
+        digest = sha256(html.encode()).hexdigest()
+        if digest not in self.html:
+            self.html[digest] = (url, html)
+            self.unchecked.append((url, html))
+
+    def take_unchecked(self) -> list[tuple[str, str]]:
+        taken, self.unchecked = self.unchecked, []
+        return taken
+
+
+def keep_documents(context: BrowserContext, pages: VisitedPages) -> None:
+    """Keep the HTML of every page loaded in the context (not redirects, not assets)."""
+
+    def on_response(response: Response) -> None:
+        if response.request.resource_type != "document" or response.status in range(300, 400):
+            return
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            return
+        try:
+            pages.add(response.url, response.text())
+        except PlaywrightError:
+            pass  # the test closed the page before its body was read: nothing left to check
+
+    context.on("response", on_response)
+
+
+def dropped_values(checker: Page, html: str) -> list[str]:
+    """The input values in `html` that a browser drops or rewrites.
+
+    `checker` is a page with JavaScript off: the HTML is parsed, nothing on it runs.
+    """
+    checker.set_content(html, wait_until="domcontentloaded")
+    return checker.evaluate(DROPPED_VALUES_JS)
+
+
+def nu_checker_java() -> str:
+    """The java to run the Nu HTML checker with; skip (fail under CI) if it is not installed."""
+    java = shutil.which("java")
+    if not java or not VNU_JAR.exists():
+        message = f"The Nu HTML checker did not run: to install it, {VNU_INSTALL}."
+        if running_in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return java
+
+
+# The Django admin's markup is Django's own (its password widget, its selects), not our
+# templates; the accessibility walk leaves it out for the same reason.
+NOT_VALIDATED = ("/admin/",)
+
+
+def nu_html_errors(pages: list[tuple[str, str]], java: str) -> list[str]:
+    """Validate every page with the Nu HTML checker in one Java process; one line per error."""
+    pages = [(url, html) for url, html in pages if not urlsplit(url).path.startswith(NOT_VALIDATED)]
+    if not pages:
+        return []
+    with tempfile.TemporaryDirectory(prefix="tasker-html-") as folder:
+        urls = {}
+        for number, (url, html) in enumerate(pages):
+            path = Path(folder) / f"page-{number}.html"
+            path.write_text(html, encoding="utf-8")
+            urls[path.name] = url
+        command = [java, "-jar", str(VNU_JAR), "--errors-only", "--exit-zero-always"]
+        result = subprocess.run(  # noqa: S603 (our own arguments, no shell)
+            [*command, "--format", "json", "--stdout", *sorted(Path(folder).iterdir())],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
+    errors = []
+    for message in json.loads(result.stdout)["messages"]:
+        url = urls.get(message.get("url", "").rsplit("/", 1)[-1], message.get("url"))
+        where = f"line {message['lastLine']}" if "lastLine" in message else "page"
+        extract = " ".join((message.get("extract") or "").split())
+        errors.append(f"{url} ({where}): {message['message']} — {extract}")
+    return errors

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page
 
-from .helpers import accessibility_violations
+from .helpers import accessibility_violations, dropped_values, nu_checker_java, nu_html_errors
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,3 +28,20 @@ def test_axe_reports_an_unlabelled_field(page: Page):
     page.goto("/")
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input>')")
     assert any("label" in line for line in accessibility_violations(page))
+
+
+def test_a_value_the_browser_drops_is_caught(page: Page):
+    assert dropped_values(page, '<input type="date" name="due" value="2026-12-20">') == []
+    [problem] = dropped_values(page, '<input type="date" name="due" value="20/12/2026">')
+    assert 'date input "due"' in problem
+    assert dropped_values(page, '<input type="number" name="budget" value="12,50">')
+
+
+def test_the_nu_html_checker_reports_an_error():
+    page = (
+        '<!doctype html><html lang="en"><head><title>t</title></head><body>'
+        '<time datetime="2026-11-30T11:05:31.525146+00:00">30 Nov</time></body></html>'
+    )
+    [error] = nu_html_errors([("http://testserver/t/", page)], nu_checker_java())
+    assert error.startswith("http://testserver/t/ (line 1): Bad value")
+    assert "fraction of a second" in error

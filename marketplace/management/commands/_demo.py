@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from marketplace.models import (
     Conversation,
     Message,
     Notification,
+    Report,
     Review,
     Task,
     TaskEvent,
@@ -36,8 +37,10 @@ from marketplace.models import (
 
 from ._demo_content import (
     DEMO_CONVERSATIONS,
+    DEMO_REPORTS,
     DEMO_TASKS,
     DEMO_USERS,
+    DemoReport,
     DemoTask,
 )
 
@@ -144,6 +147,7 @@ class DemoSeeder:
             "bids": sum(len(t.bids) for t in DEMO_TASKS),
             "conversations": len(DEMO_CONVERSATIONS),
             "messages": sum(len(c.messages) for c in DEMO_CONVERSATIONS),
+            "reports": len(DEMO_REPORTS),
         }
 
     @transaction.atomic
@@ -155,6 +159,7 @@ class DemoSeeder:
             self._play(spec)
         self.clock.apply()
         self._converse()
+        self._report()
         # What happened more than two days ago has been seen.
         Notification.objects.filter(
             recipient__in=self.users.values(), created_at__lt=self.now - datetime.timedelta(days=2)
@@ -321,6 +326,31 @@ class DemoSeeder:
                     url=conversation_url(conversation),
                     created_at=times[-1],
                 )
+
+    def _report(self) -> None:
+        """File the open reports that fill the moderation queue, as users would."""
+        for spec in DEMO_REPORTS:
+            services.report_create(
+                reporter=self.users[spec.reporter],
+                kind=spec.kind,
+                object_id=self._reported(spec).pk,
+                reason=spec.reason,
+                details=spec.details,
+            )
+
+    def _reported(self, spec: DemoReport) -> User | Task | Message:
+        if spec.kind == Report.Kind.USER:
+            return self.users[spec.target]
+        task = self.tasks[spec.target]
+        if spec.kind == Report.Kind.TASK:
+            return task
+        reporter = self.users[spec.reporter]
+        return (
+            Message.objects.filter(conversation__task=task)
+            .filter(Q(conversation__user_a=reporter) | Q(conversation__user_b=reporter))
+            .exclude(sender=reporter)
+            .latest("created_at")
+        )
 
 
 def conversation_url(conversation: Conversation) -> str:

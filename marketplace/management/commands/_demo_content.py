@@ -102,6 +102,13 @@ DEMO_USERS = [
         "35.00",
         "IT support engineer. Most tech jobs can be done over a video call.",
     ),
+    # Posts a scam "task" that other users have reported: the moderation queue's work.
+    DemoUser(
+        "demo-reported",
+        "Dean Walsh",
+        Role.CUSTOMER,
+        "London",
+    ),
     DemoUser(
         "demo-admin",
         "Alex Morgan",
@@ -149,6 +156,8 @@ class DemoTask:
 def _bid(tasker: str, amount: str, message: str, fate: str = "pending") -> DemoBid:
     return DemoBid(tasker, amount, message, fate)
 
+
+SCAM = "Reply to emails from home: £400 a week"  # a task other users reported
 
 DEMO_TASKS = [
     # --- Cardiff: demo-customer has bids to compare, work to confirm and a review to read.
@@ -619,6 +628,19 @@ DEMO_TASKS = [
         days_ago=30,
         due_in_days=-12,
     ),
+    # --- Reported: a scam dressed as a task, waiting in the moderation queue.
+    DemoTask(
+        "open",
+        "demo-reported",
+        "other",
+        SCAM,
+        "Easy work from home, no experience needed. Pay the £25 registration fee by bank "
+        "transfer, then message me on WhatsApp to start today.",
+        "400",
+        remote=True,
+        days_ago=1,
+        due_in_days=14,
+    ),
 ]
 
 
@@ -698,5 +720,62 @@ DEMO_CONVERSATIONS = [
             ),
         ),
         unread=True,
+    ),
+    DemoConversation(
+        ("demo-tasker-3", "demo-reported"),
+        SCAM,
+        (
+            ("demo-tasker-3", 20, "Hi, what would the emails be about, and who for?"),
+            (
+                "demo-reported",
+                19,
+                "Easy money! Transfer the £25 fee to account 12345678, sort code 00-00-00, "
+                "and I'll send you the login today.",
+            ),
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """A report still open. `target` is a task's title (for a task, or for the other
+    party's last message in the reporter's conversation about it) or a username."""
+
+    reporter: str
+    kind: str
+    target: str
+    reason: str
+    details: str
+
+
+DEMO_REPORTS = [
+    DemoReport(
+        "demo-tasker-2",
+        "task",
+        SCAM,
+        "fraud",
+        "It asks for a £25 registration fee before any work: that is how these scams start.",
+    ),
+    DemoReport(
+        "demo-both-2",
+        "task",
+        SCAM,
+        "spam",
+        "Not a local task, just an advert to move people to WhatsApp.",
+    ),
+    DemoReport(
+        "demo-tasker-3",
+        "message",
+        SCAM,
+        "fraud",
+        "Asked me to send money to a bank account before saying anything about the work.",
+    ),
+    DemoReport(
+        "demo-customer",
+        "user",
+        "demo-reported",
+        "other",
+        "This account's only task offers £400 a week for 'replying to emails'. Please check it.",
     ),
 ]

@@ -128,7 +128,8 @@ class Command(BaseCommand):
         planned = DemoSeeder.planned()
         what = (
             f"{planned['accounts']} accounts, {planned['tasks']} tasks, {planned['bids']} bids, "
-            f"{planned['conversations']} conversations with {planned['messages']} messages"
+            f"{planned['conversations']} conversations with {planned['messages']} messages, "
+            f"{planned['reports']} open reports"
         )
         found = DemoSeeder.existing()
         if found:
