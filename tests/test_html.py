@@ -153,5 +153,5 @@ def test_every_page_links_a_favicon_that_exists(client):
     ]
     for html in pages:
         icons = re.findall(r'<link rel="icon" href="/static/([^"]+)"', html)
-        assert {Path(icon).suffix for icon in icons} == {".svg", ".png"}
+        assert {Path(icon).suffix for icon in icons} == {".svg", ".ico"}
         assert all(finders.find(icon) for icon in icons)
