@@ -118,7 +118,7 @@ class TaskQuerySet(models.QuerySet):
         every matching task's bids: a page of 20 costs 20 index lookups however many tasks
         match, and the paginator's COUNT(*) leaves the unused subquery out.
         """
-        live_bids = Bid.objects.filter(task=OuterRef("pk"), status__in=Bid.LIVE_STATUSES)
+        live_bids = Bid.objects.live().filter(task=OuterRef("pk"))
         return self.select_related("category").annotate(bid_count=row_count(live_bids))
 
 
@@ -132,6 +132,8 @@ class Task(StatefulModel, Moderated):
 
     OWNER_FIELD = "customer"
     BIDDER = "bidder"  # a party: any tasker who is not the task's customer
+    # A hidden task is frozen; its customer may still cancel it (which harms nobody).
+    HELD_WHILE_HIDDEN = frozenset({"edit", "bid", "accept"})
     TRANSITIONS = {
         "edit": transition(Status.OPEN, None, Party.CUSTOMER, "Edit this task"),
         "bid": transition(Status.OPEN, None, BIDDER, "Bid on this task"),
@@ -220,11 +222,23 @@ class Task(StatefulModel, Moderated):
             return {Party.CUSTOMER}
         return {self.BIDDER} if user.is_tasker else set()
 
+    def on_hold(self) -> bool:
+        return self.is_hidden
+
     @property
     def place(self) -> str:
         if self.is_remote:
             return f"{self.city} or remote" if self.city else "Remote"
         return f"{self.city} {self.postcode}".strip()
+
+
+class BidQuerySet(models.QuerySet):
+    def live(self):
+        """Bids still in play: pending or accepted (not withdrawn, not rejected)."""
+        return self.filter(status__in=Bid.LIVE_STATUSES)
+
+    def pending(self):
+        return self.filter(status=Bid.Status.PENDING)
 
 
 class Bid(StatefulModel):
@@ -234,7 +248,10 @@ class Bid(StatefulModel):
         REJECTED = "rejected", "Not chosen"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    # A live bid is one still in play; the only definition, used by every count and list.
     LIVE_STATUSES = [Status.PENDING, Status.ACCEPTED]
+    # The tasker may still withdraw a bid on a hidden task.
+    HELD_WHILE_HIDDEN = frozenset({"edit", "accept"})
     TRANSITIONS = {
         "edit": transition(Status.PENDING, None, Party.TASKER, "Edit this bid"),
         "withdraw": transition(Status.PENDING, Status.WITHDRAWN, Party.TASKER, "Withdraw this bid"),
@@ -263,6 +280,8 @@ class Bid(StatefulModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BidQuerySet.as_manager()
 
     class Meta:
         ordering = ["amount", "created_at"]
@@ -294,6 +313,13 @@ class Bid(StatefulModel):
             if user.pk == self.task.customer_id:
                 roles.add(Party.CUSTOMER)
         return roles
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+    def on_hold(self) -> bool:
+        return self.task.is_hidden
 
     def refusal(self, action: str, user) -> str | None:
         # A bid can only change while its task is open.
@@ -342,6 +368,9 @@ class Agreement(StatefulModel):
         ),
         "review": transition(Status.COMPLETED, None, PARTIES, "Review"),
     }
+    # While its task is hidden, an agreement is on hold: either side may still cancel it,
+    # and a completed one may still be reviewed.
+    HELD_WHILE_HIDDEN = frozenset({"deliver", "confirm"})
 
     task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="agreement")
     bid = models.OneToOneField(Bid, on_delete=models.CASCADE, related_name="agreement")
@@ -411,6 +440,9 @@ class Agreement(StatefulModel):
         if any(review.author_id == user.pk for review in self.reviews.all()):
             return "You have already reviewed this agreement."
         return None
+
+    def on_hold(self) -> bool:
+        return self.task.is_hidden
 
     def counterpart(self, user):
         return self.tasker if user.pk == self.customer_id else self.customer

@@ -51,17 +51,13 @@ def _locked_task(pk: int) -> Task:
 
 
 def _pending_bidders(task: Task) -> list[User]:
-    return [
-        bid.tasker for bid in task.bids.filter(status=Bid.Status.PENDING).select_related("tasker")
-    ]
+    return [bid.tasker for bid in task.bids.pending().select_related("tasker")]
 
 
 def _reject_pending_bids(task: Task) -> list[User]:
     """Reject every pending bid of the task; return their taskers."""
     taskers = _pending_bidders(task)
-    task.bids.filter(status=Bid.Status.PENDING).update(
-        status=Bid.Status.REJECTED, updated_at=timezone.now()
-    )
+    task.bids.pending().update(status=Bid.Status.REJECTED, updated_at=timezone.now())
     return taskers
 
 
@@ -159,7 +155,7 @@ def bid_place(
             "Only taskers can bid. Switch your role to tasker or both in your profile."
         )
     task.require("bid", by)
-    if task.bids.filter(tasker=by, status__in=Bid.LIVE_STATUSES).exists():
+    if task.bids.live().filter(tasker=by).exists():
         raise DomainError("You already have a bid on this task. Edit it instead.")
     try:
         with transaction.atomic():

@@ -92,16 +92,35 @@ class TaskListView(ListView):
 
 
 class ActionView(LoginRequiredMixin, SingleObjectMixin, View):
-    """A POST-only state change: call one service, say what happened, go back."""
+    """A state change that cannot be undone: GET asks, POST acts.
 
-    http_method_names = ["post"]
+    GET shows a confirmation page (`template_name`) saying what will happen, whose form
+    POSTs back to the same URL; it changes nothing. When the rules refuse the action now,
+    GET says why on the object's page instead. POST calls one service, says what happened
+    and goes back.
+    """
+
+    http_method_names = ["get", "post"]
+    action = ""  # the transition-table action this view takes
+    template_name = ""
     success_message = ""
 
     def act(self, obj) -> None:
         raise NotImplementedError
 
+    def refusal(self, obj) -> str | None:
+        """Why the user may not take this action now, or None."""
+        return obj.refusal(self.action, self.request.user)
+
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if reason := self.refusal(self.object):
+            messages.error(request, reason)
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        return render(request, self.template_name, self.get_context_data(object=self.object))
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -220,9 +239,7 @@ class TaskDetailView(DetailView):
             )
             context["my_bid"] = my_bid
             context["my_bid_actions"] = my_bid.available_actions(user) if my_bid else []
-            if "bid" in context["actions"] and (
-                my_bid is None or my_bid.status not in Bid.LIVE_STATUSES
-            ):
+            if "bid" in context["actions"] and (my_bid is None or not my_bid.is_live):
                 context["bid_form"] = BidForm()
         agreement = Agreement.objects.filter(task=task).first()
         if agreement and (agreement.parties(user) or user.is_staff):
@@ -279,7 +296,13 @@ class TaskEditView(OwnTaskMixin, ServiceFormView):
 
 
 class TaskCancelView(OwnTaskMixin, ActionView):
+    action = "cancel"
+    template_name = "marketplace/confirm_task_cancel.html"
     success_message = "Your task was cancelled. Bidders have been told."
+
+    def get_context_data(self, **kwargs):
+        pending = self.object.bids.pending().count()
+        return super().get_context_data(pending_count=pending, **kwargs)
 
     def act(self, task):
         services.task_cancel(task=task, by=self.request.user)
@@ -325,6 +348,8 @@ class BidEditView(OwnBidMixin, ServiceFormView):
 
 
 class BidWithdrawView(OwnBidMixin, ActionView):
+    action = "withdraw"
+    template_name = "marketplace/confirm_bid_withdraw.html"
     success_message = "Your bid was withdrawn."
 
     def act(self, bid):
@@ -332,10 +357,20 @@ class BidWithdrawView(OwnBidMixin, ActionView):
 
 
 class BidAcceptView(ActionView):
+    action = "accept"
+    template_name = "marketplace/confirm_bid_accept.html"
     success_message = "Bid accepted. You now have an agreement with the tasker."
 
     def get_queryset(self):
-        return Bid.objects.filter(task__customer=self.request.user)
+        return Bid.objects.filter(task__customer=self.request.user).select_related("task", "tasker")
+
+    def refusal(self, bid) -> str | None:
+        user = self.request.user
+        return bid.task.refusal("accept", user) or bid.refusal("accept", user)
+
+    def get_context_data(self, **kwargs):
+        others = self.object.task.bids.pending().exclude(pk=self.object.pk).count()
+        return super().get_context_data(other_count=others, **kwargs)
 
     def act(self, bid):
         self.agreement = services.bid_accept(bid=bid, by=self.request.user)
@@ -381,6 +416,8 @@ class AgreementDetailView(PartyAgreementMixin, DetailView):
 
 
 class AgreementDeliverView(PartyAgreementMixin, ActionView):
+    action = "deliver"
+    template_name = "marketplace/confirm_agreement_deliver.html"
     success_message = "Marked as delivered. The customer has been asked to confirm."
 
     def act(self, agreement):
@@ -388,6 +425,8 @@ class AgreementDeliverView(PartyAgreementMixin, ActionView):
 
 
 class AgreementConfirmView(PartyAgreementMixin, ActionView):
+    action = "confirm"
+    template_name = "marketplace/confirm_agreement_confirm.html"
     success_message = "Completion confirmed. Please review the tasker."
 
     def act(self, agreement):
@@ -578,9 +617,19 @@ class ConversationDetailView(ParticipantConversationMixin, RateLimitMixin, Servi
 
 
 class ConversationStartView(LoginRequiredMixin, View):
-    """Open the conversation with the task's customer (or the other party of its agreement)."""
+    """Open the conversation with the task's customer (or the other party of its agreement).
 
-    http_method_names = ["post"]
+    GET goes to the conversation if there is one already, or asks; POST opens it.
+    """
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, pk):
+        task = get_object_or_404(Task.objects.reachable_by(request.user), pk=pk)
+        existing = Conversation.objects.of(request.user).filter(task=task).first()
+        if existing is not None:
+            return redirect(existing)
+        return render(request, "marketplace/conversation_start.html", {"object": task})
 
     def post(self, request, pk):
         task = get_object_or_404(Task.objects.reachable_by(request.user), pk=pk)
@@ -602,26 +651,42 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
 
 class NotificationOpenView(LoginRequiredMixin, SingleObjectMixin, View):
-    """Mark one notification read and go to what it is about."""
+    """Mark one notification read (POST) and go to what it is about.
 
-    http_method_names = ["post"]
+    GET (a link followed after signing in again) goes there too, leaving it unread.
+    """
+
+    http_method_names = ["get", "post"]
 
     def get_queryset(self):
         return Notification.objects.filter(recipient=self.request.user)
 
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.target(self.get_object()))
+
     def post(self, request, *args, **kwargs):
         notification = self.get_object()
         notifications_mark_read(user=request.user, notification=notification)
-        target = notification.url
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        return HttpResponseRedirect(self.target(notification))
+
+    def target(self, notification) -> str:
+        """The notification's link, if it stays on this site; the notifications page if not."""
+        if url_has_allowed_host_and_scheme(
+            notification.url,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
         ):
-            target = reverse("marketplace:notifications")
-        return HttpResponseRedirect(target)
+            return notification.url
+        return reverse("marketplace:notifications")
 
 
 class NotificationsMarkAllReadView(LoginRequiredMixin, View):
-    http_method_names = ["post"]
+    """POST marks every notification read; GET shows them, with the button that does."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request):
+        return redirect("marketplace:notifications")
 
     def post(self, request):
         count = notifications_mark_read(user=request.user)

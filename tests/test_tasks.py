@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from marketplace import services
 from marketplace.models import Agreement, Bid, Notification, Task, TaskEvent
+from marketplace.states import DomainError
 
 from .factories import BidFactory, CustomerFactory, TaskFactory, category
 from .helpers import make_agreement, messages_of, snapshot
@@ -238,9 +239,11 @@ def test_the_owner_cancels_an_open_task_and_pending_bids_are_rejected(
     assert (event.from_status, event.to_status) == ("open", "cancelled")
 
 
-def test_cancel_rejects_get(customer_client, open_task):
+def test_cancel_asks_on_get_and_changes_nothing(customer_client, open_task):
     before = snapshot()
-    assert customer_client.get(url("task_cancel", open_task)).status_code == 405
+    response = customer_client.get(url("task_cancel", open_task))
+    assert response.status_code == 200
+    assert f"Cancel “{open_task.title}”?" in response.content.decode()
     assert snapshot() == before
 
 
@@ -386,13 +389,23 @@ def test_only_the_parties_see_the_link_to_the_agreement(customer, tasker, reques
 
 
 def test_an_edit_saves_only_what_the_form_changed(customer, open_task):
-    """A moderator hiding the task while its owner edits it is not undone by the edit."""
+    """Someone else's change while its owner edits the task is not undone by the edit."""
     stale = Task.objects.get(pk=open_task.pk)
-    Task.objects.filter(pk=open_task.pk).update(is_hidden=True, hidden_reason="Spam")
+    Task.objects.filter(pk=open_task.pk).update(postcode="LS1 1AA")
     stale.budget = Decimal("99.00")
     services.task_edit(task=stale, by=customer, changed=["budget"])
     open_task.refresh_from_db()
-    assert open_task.budget == Decimal("99.00")
+    assert (open_task.budget, open_task.postcode) == (Decimal("99.00"), "LS1 1AA")
+
+
+def test_an_edit_is_refused_once_a_moderator_has_hidden_the_task(customer, open_task):
+    stale = Task.objects.get(pk=open_task.pk)
+    Task.objects.filter(pk=open_task.pk).update(is_hidden=True, hidden_reason="Spam")
+    stale.budget = Decimal("99.00")
+    with pytest.raises(DomainError, match="A moderator has hidden this task"):
+        services.task_edit(task=stale, by=customer, changed=["budget"])
+    open_task.refresh_from_db()
+    assert open_task.budget != Decimal("99.00")
     assert (open_task.is_hidden, open_task.hidden_reason) == (True, "Spam")
 
 
