@@ -75,9 +75,13 @@ class TaskQuerySet(models.QuerySet):
         return self.public()
 
     def reachable_by(self, user):
-        """The tasks `user` can see, and the tasks of their agreements even if hidden since."""
-        parties = Q(agreement__customer=user) | Q(agreement__tasker=user)
-        return (self.visible_to(user) | self.filter(parties)).distinct()
+        """The tasks `user` can see, and those hidden since that they take part in: the
+        tasks of their agreements and the tasks they bid on (the page says why it is on
+        hold, rather than a bare 404 from their dashboard)."""
+        if not user.is_authenticated:
+            return self.public()
+        involved = Q(agreement__customer=user) | Q(agreement__tasker=user) | Q(bids__tasker=user)
+        return (self.visible_to(user) | self.filter(involved)).distinct()
 
     def _public_q(self) -> Q:
         # "Not one of the few suspended users" rather than a join on every customer's

@@ -218,7 +218,7 @@ class TaskDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            Task.objects.visible_to(self.request.user)
+            Task.objects.reachable_by(self.request.user)
             .select_related("category", "customer")
             .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
         )
@@ -526,7 +526,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             needs_action=Agreement.objects.of(user)
             .filter(needs_action_q(user))
-            .select_related("customer", "tasker"),
+            .select_related("customer", "tasker", "task"),
             agreements=self.page(
                 sections["agreements"].select_related("customer", "tasker"),
                 figures["agreement_count"],
