@@ -229,7 +229,9 @@ class TaskDetailView(DetailView):
         context["actions"] = task.available_actions(user)
         context["events"] = task.events.select_related("actor")
         if task.customer_id == user.pk:
-            context["bids"] = self.compared_bids(task)
+            bids = self.compared_bids(task)
+            context["bids"] = [bid for bid in bids if bid.is_live]
+            context["past_bids"] = [bid for bid in bids if not bid.is_live]
         elif user.is_authenticated:
             my_bid = (
                 task.bids.filter(tasker=user)
