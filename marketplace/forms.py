@@ -1,13 +1,30 @@
+import uuid
+
 from django import forms
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import Agreement, Bid, Category, Message, Notification, Report, Review, Task
 
 
+class SubmittedOnceForm(forms.Form):
+    """A form that creates something: it carries a one-time token, rendered with the page,
+    so that submitting the same page twice creates one thing (services.submit_once)."""
+
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+DUE_WITHIN_DAYS = 365  # a due date is at most a year away
+
+
+def latest_due_date():
+    return timezone.localdate() + timezone.timedelta(days=DUE_WITHIN_DAYS)
 
 
 class TaskForm(forms.ModelForm):
@@ -37,6 +54,10 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].empty_label = "Choose a category"
+        self.fields["due_date"].help_text = (
+            f"When it must be done by: today or within a year (by "
+            f"{date_format(latest_due_date(), 'j F Y')})."
+        )
 
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())
@@ -59,6 +80,12 @@ class TaskForm(forms.ModelForm):
         due = self.cleaned_data["due_date"]
         if due < timezone.localdate():
             raise forms.ValidationError("The due date cannot be in the past.", code="past")
+        if due > latest_due_date():
+            raise forms.ValidationError(
+                "Choose a due date within a year, by %(latest)s at the latest.",
+                code="too_far",
+                params={"latest": date_format(latest_due_date(), "j F Y")},
+            )
         return due
 
     def clean(self):
@@ -69,6 +96,10 @@ class TaskForm(forms.ModelForm):
                 forms.ValidationError("Say where the task is, or tick “remote”.", code="place"),
             )
         return data
+
+
+class TaskPostForm(SubmittedOnceForm, TaskForm):
+    pass
 
 
 class BidForm(forms.ModelForm):
@@ -91,6 +122,10 @@ class BidForm(forms.ModelForm):
         return message
 
 
+class BidPlaceForm(SubmittedOnceForm, BidForm):
+    pass
+
+
 class AgreementCancelForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -105,7 +140,7 @@ class AgreementCancelForm(forms.Form):
         return reason
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(SubmittedOnceForm, forms.ModelForm):
     rating = forms.TypedChoiceField(
         choices=[(n, f"{n} ★") for n in range(5, 0, -1)],
         coerce=int,
@@ -181,7 +216,7 @@ class TaskFilterForm(forms.Form):
         return data
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(SubmittedOnceForm, forms.ModelForm):
     class Meta:
         model = Report
         fields = ("reason", "details")
@@ -192,7 +227,7 @@ class ReportForm(forms.ModelForm):
 # --- Messages and notifications ---
 
 
-class MessageForm(forms.Form):
+class MessageForm(SubmittedOnceForm):
     body = forms.CharField(
         label="Your message",
         max_length=Message._meta.get_field("body").max_length,

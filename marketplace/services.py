@@ -5,7 +5,9 @@ PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), check the transi
 table, write a TaskEvent and notify whoever is concerned.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from .models import (
     Bid,
     BidRevision,
     Conversation,
+    FormSubmission,
     Message,
     Moderated,
     Report,
@@ -29,6 +32,40 @@ from .notifications import notify
 from .states import DomainError
 
 Kind = TaskEvent.Kind
+
+
+class AlreadySubmitted(Exception):
+    """The same rendered form was submitted before; `url` shows what it made."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+@transaction.atomic
+def submit_once[Made](
+    *, token: UUID | None, by: User, create: Callable[[], Made], url_of: Callable[[Made], str]
+) -> Made:
+    """Run `create` for a form submitted with `token`, unless that form was submitted before.
+
+    The token is claimed in the same transaction as what `create` makes, so a refusal
+    frees it again. Of two submissions at once, the second waits on the unique constraint
+    (PostgreSQL) or for the write lock (SQLite's IMMEDIATE transactions), then finds the
+    first one's row and raises AlreadySubmitted with where its result is. Without a token
+    (a client that did not render our form) `create` just runs.
+    """
+    if token is None:
+        return create()
+    try:
+        with transaction.atomic():
+            submission = FormSubmission.objects.create(user=by, token=token)
+    except IntegrityError:
+        earlier = FormSubmission.objects.filter(user=by, token=token).first()
+        raise AlreadySubmitted(earlier.url if earlier else "") from None
+    made = create()
+    submission.url = url_of(made)[:300]
+    submission.save(update_fields=["url"])
+    return made
 
 
 def _event(
@@ -360,6 +397,7 @@ def review_create(*, agreement: Agreement, by: User, rating: int, comment: str) 
     if len(reviews) == 2:
         now = timezone.now()
         agreement.reviews.update(published_at=now)
+        review.published_at = now
         for published in reviews:
             notify(
                 recipients=[published.subject],
@@ -484,6 +522,8 @@ def _message_recipient(task: Task, by: User) -> User:
         return agreement.counterpart(by)
     if by.pk == task.customer_id:
         raise DomainError("This is your own task: you cannot send yourself a message.")
+    if task.is_hidden:
+        raise DomainError("A moderator has hidden this task, so you cannot ask about it.")
     if task.is_hidden:
         raise DomainError("A moderator has hidden this task, so you cannot ask about it.")
     if task.status != Task.Status.OPEN:

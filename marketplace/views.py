@@ -9,7 +9,9 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
@@ -23,15 +25,16 @@ from .emails import read_unsubscribe_token
 from .forms import (
     AgreementCancelForm,
     BidForm,
+    BidPlaceForm,
     EmailPreferencesForm,
     MessageForm,
     ReportForm,
     ReviewForm,
     TaskFilterForm,
     TaskForm,
+    TaskPostForm,
 )
 from .models import (
-    REVIEW_BLIND_DAYS,
     Agreement,
     Bid,
     Category,
@@ -51,6 +54,7 @@ from .selectors import (
     reportable,
     reputation,
 )
+from .services import AlreadySubmitted
 from .states import DomainError
 from .subqueries import row_count
 
@@ -133,7 +137,27 @@ class ActionView(LoginRequiredMixin, SingleObjectMixin, View):
         return HttpResponseRedirect(self.get_success_url())
 
 
-class ServiceFormView(LoginRequiredMixin, SingleObjectMixin, FormView):
+class SubmittedOnceMixin:
+    """Views whose form creates something: the same rendered form submitted twice creates
+    one thing, and the second submission is shown the first one's result."""
+
+    def submit_once(self, form, create, url_of):
+        """Run `create` via services.submit_once; raise AlreadySubmitted on a replay."""
+        return services.submit_once(
+            token=form.cleaned_data.get("submission"),
+            by=self.request.user,
+            create=create,
+            url_of=url_of,
+        )
+
+    def already_submitted(self, done: AlreadySubmitted, fallback: str):
+        messages.info(
+            self.request, "This was already posted: the same form was sent twice. Here it is."
+        )
+        return HttpResponseRedirect(done.url or fallback)
+
+
+class ServiceFormView(SubmittedOnceMixin, LoginRequiredMixin, SingleObjectMixin, FormView):
     """A form about one object whose valid submission calls one service.
 
     A refusal from the rules shows as a form error, and the user's input stays on the page.
@@ -154,13 +178,22 @@ class ServiceFormView(LoginRequiredMixin, SingleObjectMixin, FormView):
         return self.object.get_absolute_url()
 
     def form_valid(self, form):
-        try:
+        def create():
             self.result = self.act(form)
+            return self.result
+
+        try:
+            self.submit_once(form, create, url_of=lambda result: self.get_success_url())
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, self.object.get_absolute_url())
         except DomainError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
+        messages.success(self.request, self.get_success_message())
         return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_message(self) -> str:
+        return self.success_message
 
 
 # --- Tasks ---
@@ -176,8 +209,8 @@ class CustomerRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class TaskCreateView(CustomerRequiredMixin, FormView):
-    form_class = TaskForm
+class TaskCreateView(SubmittedOnceMixin, CustomerRequiredMixin, FormView):
+    form_class = TaskPostForm
     template_name = "marketplace/task_form.html"
     reposted_from = None
 
@@ -193,7 +226,13 @@ class TaskCreateView(CustomerRequiredMixin, FormView):
     def form_valid(self, form):
         form.instance.reposted_from = self.reposted_from
         try:
-            task = services.task_post(task=form.instance, by=self.request.user)
+            task = self.submit_once(
+                form,
+                lambda: services.task_post(task=form.instance, by=self.request.user),
+                url_of=lambda task: task.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, reverse("marketplace:dashboard"))
         except DomainError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
@@ -242,7 +281,7 @@ class TaskDetailView(DetailView):
             context["my_bid"] = my_bid
             context["my_bid_actions"] = my_bid.available_actions(user) if my_bid else []
             if "bid" in context["actions"] and (my_bid is None or not my_bid.is_live):
-                context["bid_form"] = BidForm()
+                context["bid_form"] = BidPlaceForm()
         agreement = Agreement.objects.filter(task=task).first()
         if agreement and (agreement.parties(user) or user.is_staff):
             context["agreement"] = agreement
@@ -315,7 +354,7 @@ class TaskCancelView(OwnTaskMixin, ActionView):
 
 class BidCreateView(RateLimitMixin, ServiceFormView):
     ratelimit_scope = "bid"
-    form_class = BidForm
+    form_class = BidPlaceForm
     template_name = "marketplace/bid_form.html"
     success_message = "Your bid was sent to the customer."
 
@@ -323,7 +362,14 @@ class BidCreateView(RateLimitMixin, ServiceFormView):
         return Task.objects.visible_to(self.request.user).select_related("customer")
 
     def act(self, form):
-        return services.bid_place(task=self.object, by=self.request.user, **form.cleaned_data)
+        data = form.cleaned_data
+        return services.bid_place(
+            task=self.object,
+            by=self.request.user,
+            amount=data["amount"],
+            message=data["message"],
+            estimated_hours=data["estimated_hours"],
+        )
 
     def get_success_url(self):
         return self.result.get_absolute_url()
@@ -449,10 +495,20 @@ class AgreementCancelView(PartyAgreementMixin, ServiceFormView):
 class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
     form_class = ReviewForm
     template_name = "marketplace/review_form.html"
-    success_message = (
-        "Thanks for your review. It will be published when the other side has reviewed too, "
-        f"or after {REVIEW_BLIND_DAYS} days."
-    )
+
+    def get_success_message(self) -> str:
+        """Say what happened: published now (both sides reviewed), or when it will be."""
+        review, other = self.result, self.object.counterpart(self.request.user)
+        if review.published_at:
+            return (
+                f"Thanks for your review. {other.name} had already reviewed you, so both "
+                "reviews are now published."
+            )
+        until = date_format(timezone.localtime(self.object.reviews_open_until), "j F Y")
+        return (
+            f"Thanks for your review. It stays private until {other.name} reviews you too, "
+            f"or until {until}, whichever comes first."
+        )
 
     def get_queryset(self):
         # Staff can see agreements but only the parties review them.
@@ -460,14 +516,17 @@ class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
 
     def act(self, form):
         return services.review_create(
-            agreement=self.object, by=self.request.user, **form.cleaned_data
+            agreement=self.object,
+            by=self.request.user,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
         )
 
 
 # --- Reports ---
 
 
-class ReportCreateView(LoginRequiredMixin, RateLimitMixin, FormView):
+class ReportCreateView(SubmittedOnceMixin, LoginRequiredMixin, RateLimitMixin, FormView):
     ratelimit_scope = "report"
     form_class = ReportForm
     template_name = "marketplace/report_form.html"
@@ -487,20 +546,28 @@ class ReportCreateView(LoginRequiredMixin, RateLimitMixin, FormView):
         )
 
     def form_valid(self, form):
+        back = self.target.get_absolute_url()
+        fields = {name: form.cleaned_data[name] for name in ("reason", "details")}
         try:
-            services.report_create(
-                reporter=self.request.user,
-                kind=self.kwargs["kind"],
-                object_id=self.target.pk,
-                **form.cleaned_data,
+            self.submit_once(
+                form,
+                lambda: services.report_create(
+                    reporter=self.request.user,
+                    kind=self.kwargs["kind"],
+                    object_id=self.target.pk,
+                    **fields,
+                ),
+                url_of=lambda report: back,
             )
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, back)
         except DomainError as error:
             messages.info(self.request, str(error))
         else:
             messages.success(
                 self.request, "Thank you. A moderator will look at your report; we may not reply."
             )
-        return HttpResponseRedirect(self.target.get_absolute_url())
+        return HttpResponseRedirect(back)
 
 
 # --- Dashboard ---

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace import services
-from marketplace.models import Agreement, Bid, Notification, Task, TaskEvent
+from marketplace.forms import TaskForm
+from marketplace.models import Agreement, Bid, Category, Notification, Task, TaskEvent
 from marketplace.states import DomainError
 
 from .factories import BidFactory, CustomerFactory, TaskFactory, category
@@ -421,3 +422,41 @@ def test_saving_the_form_unchanged_tells_nobody(customer_client, open_task):
     assert response.status_code == 302 and response["Location"] == open_task.get_absolute_url()
     assert messages_of(response) == ["Nothing was changed."]
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("due", ["9999-12-31", "far"])
+def test_a_due_date_more_than_a_year_away_is_refused_in_words(customer_client, due):
+    latest = timezone.localdate() + timezone.timedelta(days=365)
+    if due == "far":
+        due = (latest + timezone.timedelta(days=1)).isoformat()
+    page = customer_client.get(reverse("marketplace:task_create")).content.decode()
+    assert f"within a year (by {latest:%-d %B %Y})" in page
+    data = {
+        "title": "Paint the garden fence",
+        "description": "Two coats on a twelve-metre fence; paint and brushes are here.",
+        "category": Category.objects.first().pk,
+        "budget": "120",
+        "city": "York",
+        "due_date": due,
+    }
+    response = customer_client.post(reverse("marketplace:task_create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["due_date"] == [
+        f"Choose a due date within a year, by {latest:%-d %B %Y} at the latest."
+    ]
+    assert not Task.objects.exists()
+
+
+def test_a_due_date_exactly_a_year_away_is_fine(customer_client):
+    latest = timezone.localdate() + timezone.timedelta(days=365)
+    form = TaskForm(
+        data={
+            "title": "Paint the garden fence",
+            "description": "Two coats on a twelve-metre fence; paint and brushes are here.",
+            "category": Category.objects.first().pk,
+            "budget": "120",
+            "city": "York",
+            "due_date": latest.isoformat(),
+        }
+    )
+    assert form.is_valid(), form.errors
