@@ -565,6 +565,11 @@ class TaskEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.task_id}"
 
+    @property
+    def shown_actor(self):
+        """Who the timeline names: nobody for the system, and never a moderator."""
+        return None if self.kind in (self.Kind.HIDDEN, self.Kind.UNHIDDEN) else self.actor
+
 
 class ConversationQuerySet(models.QuerySet):
     def of(self, user):

@@ -127,7 +127,7 @@ def task_edit(*, task: Task, by: User, changed: list[str]) -> Task:
     """
     _locked_task(task.pk).require("edit", by)
     task.save(update_fields=[*changed, "updated_at"])
-    what = ", ".join(changed) or "nothing"
+    what = ", ".join(str(Task._meta.get_field(name).verbose_name) for name in changed) or "nothing"
     _event(task, by, Kind.EDITED, note=f"Changed: {what}.")
     notify(
         recipients=_pending_bidders(task) if changed else [],  # a no-op save tells nobody
