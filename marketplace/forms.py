@@ -1,7 +1,6 @@
 import uuid
 
 from django import forms
-from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -197,9 +196,8 @@ class TaskFilterForm(forms.Form):
             tasks = tasks.search(q)
         if data.get("category"):
             tasks = tasks.filter(category=data["category"])
-        if city := (data.get("city") or "").strip():
-            # Lower() on both sides, like the task_browse_city index (iexact could not use it).
-            tasks = tasks.alias(city_lower=Lower("city")).filter(city_lower=Lower(Value(city)))
+        if city := (data.get("city") or "").strip().lower():
+            tasks = self.in_city(tasks, city)
         if data.get("budget_min") is not None:
             tasks = tasks.filter(budget__gte=data["budget_min"])
         if data.get("budget_max") is not None:
@@ -207,6 +205,20 @@ class TaskFilterForm(forms.Form):
         if data.get("remote"):
             tasks = tasks.filter(is_remote=True)
         return tasks.order_by(*self.SORTS.get(data.get("sort") or "newest"))
+
+    @staticmethod
+    def in_city(tasks, prefix: str):
+        """The tasks whose city starts with `prefix` (lower case), whatever its case:
+        "card" finds Cardiff.
+
+        Compared on Lower(city) like the task_browse_city index; the range (from the prefix
+        up to the next prefix) is what the index serves, and LIKE keeps exactly the names
+        that start with it.
+        """
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return tasks.alias(city_lower=Lower("city")).filter(
+            city_lower__gte=prefix, city_lower__lt=after, city_lower__startswith=prefix
+        )
 
     def clean(self):
         data = super().clean()

@@ -26,6 +26,12 @@ SQLITE_SEARCH = "SELECT rowid FROM marketplace_task_search WHERE marketplace_tas
 amount_validators = [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)]
 
 
+def fts_phrase(word: str) -> str:
+    """`word` as an FTS5 string, so that nothing in it is query syntax. (SQLite's icontains
+    folds only ASCII case; the trigram tokenizer folds all of Unicode.)"""
+    return '"' + word.replace('"', '""') + '"'
+
+
 class Category(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -91,7 +97,8 @@ class TaskQuerySet(models.QuerySet):
         return Q(is_hidden=False) & ~Q(customer__in=suspended)
 
     def search(self, text: str) -> "TaskQuerySet":
-        """Return the tasks whose title or description contains every word of `text`.
+        """Return the tasks whose title, description or category name contains every word
+        of `text`.
 
         A word matches anywhere, inside other words too, whatever the case ("arden" finds
         "Gardening"); only the first SEARCH_MAX_WORDS words count. Each word is looked up in
@@ -99,20 +106,27 @@ class TaskQuerySet(models.QuerySet):
         more: on PostgreSQL pg_trgm indexes serve icontains itself; on SQLite the FTS5 table
         marketplace_task_search, kept in step by triggers that a rebuild of the task table
         would drop (see the migration). Shorter words are compared with each task in turn.
+        The few category names are matched first, in one query, so that each word's test
+        is "in the text, or in one of these categories", which the category index serves.
         """
         words = text.split()[:SEARCH_MAX_WORDS]
-        long_words = [word for word in words if len(word) >= 3]
-        tasks = self
-        if long_words and connections[self.db].vendor == "sqlite":
-            # Each word as an FTS5 string, so that nothing in it is query syntax; strings
-            # side by side must all match. SQLite's icontains folds only ASCII case, the
-            # trigram tokenizer all of Unicode.
-            query = " ".join('"' + word.replace('"', '""') + '"' for word in long_words)
-            # Constant SQL, the words bound as a parameter.
-            tasks = tasks.filter(id__in=RawSQL(SQLITE_SEARCH, [query]))  # noqa: S611
-            words = [word for word in words if len(word) < 3]
+        categories = list(Category.objects.values_list("id", "name")) if words else []
+        sqlite = connections[self.db].vendor == "sqlite"
+        tasks, fts_words = self, []
         for word in words:
-            tasks = tasks.filter(Q(title__icontains=word) | Q(description__icontains=word))
+            named = [pk for pk, name in categories if word.lower() in name.lower()]
+            if sqlite and len(word) >= 3 and not named:
+                fts_words.append(word)  # looked up together, below
+                continue
+            if sqlite and len(word) >= 3:
+                in_text = Q(id__in=RawSQL(SQLITE_SEARCH, [fts_phrase(word)]))  # noqa: S611
+            else:
+                in_text = Q(title__icontains=word) | Q(description__icontains=word)
+            tasks = tasks.filter(in_text | Q(category__in=named) if named else in_text)
+        if fts_words:
+            # Phrases side by side must all match. Constant SQL, the words a parameter.
+            query = " ".join(fts_phrase(word) for word in fts_words)
+            tasks = tasks.filter(id__in=RawSQL(SQLITE_SEARCH, [query]))  # noqa: S611
         return tasks
 
     def with_card_data(self):
