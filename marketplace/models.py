@@ -580,9 +580,19 @@ class TaskEvent(models.Model):
         return f"{self.get_kind_display()} on {self.task_id}"
 
     @property
+    def is_moderation(self) -> bool:
+        return self.kind in (self.Kind.HIDDEN, self.Kind.UNHIDDEN)
+
+    @property
     def shown_actor(self):
         """Who the timeline names: nobody for the system, and never a moderator."""
-        return None if self.kind in (self.Kind.HIDDEN, self.Kind.UNHIDDEN) else self.actor
+        return None if self.is_moderation else self.actor
+
+    @property
+    def shown_note(self) -> str:
+        """The note the timeline shows. A moderator's reason is for the content's author
+        (told by notification and on the content's page), not for everyone on the timeline."""
+        return "" if self.is_moderation else self.note
 
 
 class ConversationQuerySet(models.QuerySet):

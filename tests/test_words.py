@@ -39,13 +39,17 @@ def test_an_edit_names_the_fields_as_the_form_does(customer, customer_client):
     assert "due_date" not in page
 
 
-def test_the_timeline_never_names_the_moderator(customer, customer_client):
+def test_the_timeline_never_names_the_moderator(customer, customer_client, tasker, tasker_client):
     moderator = UserFactory(display_name="Alex Morgan", is_staff=True, is_superuser=True)
     task = TaskFactory(customer=customer)
+    BidFactory(task=task, tasker=tasker)
     services.content_hide(obj=task, by=moderator, reason="Looks like a scam.")
     page = words(customer_client.get(task.get_absolute_url()))
     assert "Hidden by a moderator" in page
     assert "Alex Morgan" not in page
+    bidder_page = words(tasker_client.get(task.get_absolute_url()))
+    assert "Hidden by a moderator" in bidder_page
+    assert "Looks like a scam" not in bidder_page  # the reason is for the author
     assert "Looks like a scam.." not in page
 
 
