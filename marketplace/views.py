@@ -486,6 +486,12 @@ class AgreementCancelView(PartyAgreementMixin, ServiceFormView):
     template_name = "marketplace/agreement_cancel.html"
     success_message = "The agreement was cancelled. The other party has been told."
 
+    def get(self, request, *args, **kwargs):
+        if reason := self.object.refusal("cancel", request.user):
+            messages.error(request, reason)
+            return redirect(self.object)
+        return super().get(request, *args, **kwargs)
+
     def act(self, form):
         return services.agreement_cancel(
             agreement=self.object, by=self.request.user, reason=form.cleaned_data["reason"]

@@ -430,7 +430,7 @@ ROUTES: dict[str, Case] = {
         kwargs=lambda world: {"pk": world.delivered.pk},
     ),
     "marketplace:agreement_cancel": Case(
-        get=(OK, OK, N, N, OK, LOGIN),
+        get=(OK, OK, N, N, MOVED, LOGIN),
         post=(W(MOVED), W(MOVED), N, N, OK, LOGIN),
         kwargs=lambda world: {"pk": world.agreement.pk},
         data=lambda world, user: {"reason": "The date no longer works for me."},

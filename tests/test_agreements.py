@@ -218,3 +218,18 @@ def test_the_reason_for_cancelling_is_for_the_parties_only(
         assert "Agreement cancelled" in html and REASON not in html, persona
     for client in (customer_client, tasker_client):
         assert REASON in client.get(agreement.get_absolute_url()).content.decode()
+
+
+def test_the_cancel_page_of_a_completed_agreement_says_why_not(customer, tasker, customer_client):
+    completed = make_agreement(customer=customer, tasker=tasker, status=Agreement.Status.COMPLETED)
+    response = customer_client.get(url("agreement_cancel", completed))
+    assert response["Location"] == completed.get_absolute_url()
+    assert messages_of(response) == ["You cannot cancel the agreement: it is completed."]
+
+
+def test_the_cancel_page_says_it_cannot_be_undone_and_who_is_told(agreement, customer_client):
+    page = " ".join(
+        customer_client.get(url("agreement_cancel", agreement)).content.decode().split()
+    )
+    assert "cannot be undone" in page
+    assert f"{agreement.tasker.name} is told, with your reason." in page
