@@ -157,7 +157,7 @@ class SubmittedOnceMixin:
         return HttpResponseRedirect(done.url or fallback)
 
 
-class ServiceFormView(SubmittedOnceMixin, LoginRequiredMixin, SingleObjectMixin, FormView):
+class ServiceFormView(LoginRequiredMixin, SubmittedOnceMixin, SingleObjectMixin, FormView):
     """A form about one object whose valid submission calls one service.
 
     A refusal from the rules shows as a form error, and the user's input stays on the page.
@@ -209,7 +209,7 @@ class CustomerRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class TaskCreateView(SubmittedOnceMixin, CustomerRequiredMixin, FormView):
+class TaskCreateView(CustomerRequiredMixin, SubmittedOnceMixin, FormView):
     form_class = TaskPostForm
     template_name = "marketplace/task_form.html"
     reposted_from = None
@@ -532,7 +532,7 @@ class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
 # --- Reports ---
 
 
-class ReportCreateView(SubmittedOnceMixin, LoginRequiredMixin, RateLimitMixin, FormView):
+class ReportCreateView(LoginRequiredMixin, SubmittedOnceMixin, RateLimitMixin, FormView):
     ratelimit_scope = "report"
     form_class = ReportForm
     template_name = "marketplace/report_form.html"
