@@ -1,15 +1,31 @@
+import uuid
+
 from django import forms
-from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tasker.widgets import RadioSelect
 
 from .models import Agreement, Bid, Category, Message, Notification, Report, Review, Task
 
 
+class SubmittedOnceForm(forms.Form):
+    """A form that creates something: it carries a one-time token, rendered with the page,
+    so that submitting the same page twice creates one thing (services.submit_once)."""
+
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+DUE_WITHIN_DAYS = 365  # a due date is at most a year away
+
+
+def latest_due_date():
+    return timezone.localdate() + timezone.timedelta(days=DUE_WITHIN_DAYS)
 
 
 class TaskForm(forms.ModelForm):
@@ -39,6 +55,10 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].empty_label = "Choose a category"
+        self.fields["due_date"].help_text = (
+            f"When it must be done by: today or within a year (by "
+            f"{date_format(latest_due_date(), 'j F Y')})."
+        )
 
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())
@@ -61,6 +81,12 @@ class TaskForm(forms.ModelForm):
         due = self.cleaned_data["due_date"]
         if due < timezone.localdate():
             raise forms.ValidationError("The due date cannot be in the past.", code="past")
+        if due > latest_due_date():
+            raise forms.ValidationError(
+                "Choose a due date within a year, by %(latest)s at the latest.",
+                code="too_far",
+                params={"latest": date_format(latest_due_date(), "j F Y")},
+            )
         return due
 
     def clean(self):
@@ -71,6 +97,10 @@ class TaskForm(forms.ModelForm):
                 forms.ValidationError("Say where the task is, or tick “remote”.", code="place"),
             )
         return data
+
+
+class TaskPostForm(SubmittedOnceForm, TaskForm):
+    pass
 
 
 class BidForm(forms.ModelForm):
@@ -93,6 +123,10 @@ class BidForm(forms.ModelForm):
         return message
 
 
+class BidPlaceForm(SubmittedOnceForm, BidForm):
+    pass
+
+
 class AgreementCancelForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -107,7 +141,7 @@ class AgreementCancelForm(forms.Form):
         return reason
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(SubmittedOnceForm, forms.ModelForm):
     rating = forms.TypedChoiceField(
         choices=[(n, f"{n} ★") for n in range(5, 0, -1)],
         coerce=int,
@@ -165,9 +199,8 @@ class TaskFilterForm(forms.Form):
             tasks = tasks.search(q)
         if data.get("category"):
             tasks = tasks.filter(category=data["category"])
-        if city := (data.get("city") or "").strip():
-            # Lower() on both sides, like the task_browse_city index (iexact could not use it).
-            tasks = tasks.alias(city_lower=Lower("city")).filter(city_lower=Lower(Value(city)))
+        if city := (data.get("city") or "").strip().lower():
+            tasks = self.in_city(tasks, city)
         if data.get("budget_min") is not None:
             tasks = tasks.filter(budget__gte=data["budget_min"])
         if data.get("budget_max") is not None:
@@ -181,6 +214,20 @@ class TaskFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return sum(1 for name in self.FILTERS if data.get(name) not in (None, "", False))
 
+    @staticmethod
+    def in_city(tasks, prefix: str):
+        """The tasks whose city starts with `prefix` (lower case), whatever its case:
+        "card" finds Cardiff.
+
+        Compared on Lower(city) like the task_browse_city index; the range (from the prefix
+        up to the next prefix) is what the index serves, and LIKE keeps exactly the names
+        that start with it.
+        """
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return tasks.alias(city_lower=Lower("city")).filter(
+            city_lower__gte=prefix, city_lower__lt=after, city_lower__startswith=prefix
+        )
+
     def clean(self):
         data = super().clean()
         low, high = data.get("budget_min"), data.get("budget_max")
@@ -189,7 +236,7 @@ class TaskFilterForm(forms.Form):
         return data
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(SubmittedOnceForm, forms.ModelForm):
     class Meta:
         model = Report
         fields = ("reason", "details")
@@ -201,7 +248,7 @@ class ReportForm(forms.ModelForm):
 # --- Messages and notifications ---
 
 
-class MessageForm(forms.Form):
+class MessageForm(SubmittedOnceForm):
     body = forms.CharField(
         label="Your message",
         max_length=Message._meta.get_field("body").max_length,

@@ -26,6 +26,12 @@ SQLITE_SEARCH = "SELECT rowid FROM marketplace_task_search WHERE marketplace_tas
 amount_validators = [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)]
 
 
+def fts_phrase(word: str) -> str:
+    """`word` as an FTS5 string, so that nothing in it is query syntax. (SQLite's icontains
+    folds only ASCII case; the trigram tokenizer folds all of Unicode.)"""
+    return '"' + word.replace('"', '""') + '"'
+
+
 class Category(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
@@ -75,9 +81,13 @@ class TaskQuerySet(models.QuerySet):
         return self.public()
 
     def reachable_by(self, user):
-        """The tasks `user` can see, and the tasks of their agreements even if hidden since."""
-        parties = Q(agreement__customer=user) | Q(agreement__tasker=user)
-        return (self.visible_to(user) | self.filter(parties)).distinct()
+        """The tasks `user` can see, and those hidden since that they take part in: the
+        tasks of their agreements and the tasks they bid on (the page says why it is on
+        hold, rather than a bare 404 from their dashboard)."""
+        if not user.is_authenticated:
+            return self.public()
+        involved = Q(agreement__customer=user) | Q(agreement__tasker=user) | Q(bids__tasker=user)
+        return (self.visible_to(user) | self.filter(involved)).distinct()
 
     def _public_q(self) -> Q:
         # "Not one of the few suspended users" rather than a join on every customer's
@@ -87,7 +97,8 @@ class TaskQuerySet(models.QuerySet):
         return Q(is_hidden=False) & ~Q(customer__in=suspended)
 
     def search(self, text: str) -> "TaskQuerySet":
-        """Return the tasks whose title or description contains every word of `text`.
+        """Return the tasks whose title, description or category name contains every word
+        of `text`.
 
         A word matches anywhere, inside other words too, whatever the case ("arden" finds
         "Gardening"); only the first SEARCH_MAX_WORDS words count. Each word is looked up in
@@ -95,20 +106,27 @@ class TaskQuerySet(models.QuerySet):
         more: on PostgreSQL pg_trgm indexes serve icontains itself; on SQLite the FTS5 table
         marketplace_task_search, kept in step by triggers that a rebuild of the task table
         would drop (see the migration). Shorter words are compared with each task in turn.
+        The few category names are matched first, in one query, so that each word's test
+        is "in the text, or in one of these categories", which the category index serves.
         """
         words = text.split()[:SEARCH_MAX_WORDS]
-        long_words = [word for word in words if len(word) >= 3]
-        tasks = self
-        if long_words and connections[self.db].vendor == "sqlite":
-            # Each word as an FTS5 string, so that nothing in it is query syntax; strings
-            # side by side must all match. SQLite's icontains folds only ASCII case, the
-            # trigram tokenizer all of Unicode.
-            query = " ".join('"' + word.replace('"', '""') + '"' for word in long_words)
-            # Constant SQL, the words bound as a parameter.
-            tasks = tasks.filter(id__in=RawSQL(SQLITE_SEARCH, [query]))  # noqa: S611
-            words = [word for word in words if len(word) < 3]
+        categories = list(Category.objects.values_list("id", "name")) if words else []
+        sqlite = connections[self.db].vendor == "sqlite"
+        tasks, fts_words = self, []
         for word in words:
-            tasks = tasks.filter(Q(title__icontains=word) | Q(description__icontains=word))
+            named = [pk for pk, name in categories if word.lower() in name.lower()]
+            if sqlite and len(word) >= 3 and not named:
+                fts_words.append(word)  # looked up together, below
+                continue
+            if sqlite and len(word) >= 3:
+                in_text = Q(id__in=RawSQL(SQLITE_SEARCH, [fts_phrase(word)]))  # noqa: S611
+            else:
+                in_text = Q(title__icontains=word) | Q(description__icontains=word)
+            tasks = tasks.filter(in_text | Q(category__in=named) if named else in_text)
+        if fts_words:
+            # Phrases side by side must all match. Constant SQL, the words a parameter.
+            query = " ".join(fts_phrase(word) for word in fts_words)
+            tasks = tasks.filter(id__in=RawSQL(SQLITE_SEARCH, [query]))  # noqa: S611
         return tasks
 
     def with_card_data(self):
@@ -118,7 +136,7 @@ class TaskQuerySet(models.QuerySet):
         every matching task's bids: a page of 20 costs 20 index lookups however many tasks
         match, and the paginator's COUNT(*) leaves the unused subquery out.
         """
-        live_bids = Bid.objects.filter(task=OuterRef("pk"), status__in=Bid.LIVE_STATUSES)
+        live_bids = Bid.objects.live().filter(task=OuterRef("pk"))
         return self.select_related("category").annotate(bid_count=row_count(live_bids))
 
 
@@ -132,6 +150,8 @@ class Task(StatefulModel, Moderated):
 
     OWNER_FIELD = "customer"
     BIDDER = "bidder"  # a party: any tasker who is not the task's customer
+    # A hidden task is frozen; its customer may still cancel it (which harms nobody).
+    HELD_WHILE_HIDDEN = frozenset({"edit", "bid", "accept"})
     TRANSITIONS = {
         "edit": transition(Status.OPEN, None, Party.CUSTOMER, "Edit this task"),
         "bid": transition(Status.OPEN, None, BIDDER, "Bid on this task"),
@@ -220,11 +240,23 @@ class Task(StatefulModel, Moderated):
             return {Party.CUSTOMER}
         return {self.BIDDER} if user.is_tasker else set()
 
+    def on_hold(self) -> bool:
+        return self.is_hidden
+
     @property
     def place(self) -> str:
         if self.is_remote:
             return f"{self.city} or remote" if self.city else "Remote"
         return f"{self.city} {self.postcode}".strip()
+
+
+class BidQuerySet(models.QuerySet):
+    def live(self):
+        """Bids still in play: pending or accepted (not withdrawn, not rejected)."""
+        return self.filter(status__in=Bid.LIVE_STATUSES)
+
+    def pending(self):
+        return self.filter(status=Bid.Status.PENDING)
 
 
 class Bid(StatefulModel):
@@ -234,7 +266,10 @@ class Bid(StatefulModel):
         REJECTED = "rejected", "Not chosen"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    # A live bid is one still in play; the only definition, used by every count and list.
     LIVE_STATUSES = [Status.PENDING, Status.ACCEPTED]
+    # The tasker may still withdraw a bid on a hidden task.
+    HELD_WHILE_HIDDEN = frozenset({"edit", "accept"})
     TRANSITIONS = {
         "edit": transition(Status.PENDING, None, Party.TASKER, "Edit this bid"),
         "withdraw": transition(Status.PENDING, Status.WITHDRAWN, Party.TASKER, "Withdraw this bid"),
@@ -263,6 +298,8 @@ class Bid(StatefulModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BidQuerySet.as_manager()
 
     class Meta:
         ordering = ["amount", "created_at"]
@@ -294,6 +331,13 @@ class Bid(StatefulModel):
             if user.pk == self.task.customer_id:
                 roles.add(Party.CUSTOMER)
         return roles
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+    def on_hold(self) -> bool:
+        return self.task.is_hidden
 
     def refusal(self, action: str, user) -> str | None:
         # A bid can only change while its task is open.
@@ -342,6 +386,9 @@ class Agreement(StatefulModel):
         ),
         "review": transition(Status.COMPLETED, None, PARTIES, "Review"),
     }
+    # While its task is hidden, an agreement is on hold: either side may still cancel it,
+    # and a completed one may still be reviewed.
+    HELD_WHILE_HIDDEN = frozenset({"deliver", "confirm"})
 
     task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="agreement")
     bid = models.OneToOneField(Bid, on_delete=models.CASCADE, related_name="agreement")
@@ -411,6 +458,9 @@ class Agreement(StatefulModel):
         if any(review.author_id == user.pk for review in self.reviews.all()):
             return "You have already reviewed this agreement."
         return None
+
+    def on_hold(self) -> bool:
+        return self.task.is_hidden
 
     def counterpart(self, user):
         return self.tasker if user.pk == self.customer_id else self.customer
@@ -528,6 +578,21 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.task_id}"
+
+    @property
+    def is_moderation(self) -> bool:
+        return self.kind in (self.Kind.HIDDEN, self.Kind.UNHIDDEN)
+
+    @property
+    def shown_actor(self):
+        """Who the timeline names: nobody for the system, and never a moderator."""
+        return None if self.is_moderation else self.actor
+
+    @property
+    def shown_note(self) -> str:
+        """The note the timeline shows. A moderator's reason is for the content's author
+        (told by notification and on the content's page), not for everyone on the timeline."""
+        return "" if self.is_moderation else self.note
 
 
 class ConversationQuerySet(models.QuerySet):
@@ -713,3 +778,26 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.object_id}: {self.get_reason_display()}"
+
+
+class FormSubmission(models.Model):
+    """A form page submitted once, by the one-time token it was rendered with.
+
+    Submitting the same rendered form again (Back, then submit) finds this row and goes to
+    what the first submission made, instead of making it twice (services.submit_once).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    token = models.UUIDField()
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Form {self.token} by {self.user_id}"

@@ -1,6 +1,6 @@
 """Read queries shared by several views."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -15,10 +15,21 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Agreement, Bid, Conversation, Message, Notification, Report, Review, Task
+from .models import (
+    REVIEW_BLIND_DAYS,
+    Agreement,
+    Bid,
+    Conversation,
+    Message,
+    Notification,
+    Report,
+    Review,
+    Task,
+)
 from .subqueries import row_average, row_count, row_total
 
 
@@ -78,9 +89,17 @@ def dashboard_figures(user) -> dict:
 
 
 def needs_action_q(user) -> Q:
-    """Agreements waiting on `user`: the tasker to deliver, the customer to confirm."""
-    return Q(tasker=user, status=Agreement.Status.ACTIVE) | Q(
-        customer=user, status=Agreement.Status.DELIVERED
+    """Agreements waiting on `user`: the tasker to deliver, the customer to confirm, and
+    either to review the other while reviews are open (Agreement.refusal's rule)."""
+    reviews_open = Q(
+        status=Agreement.Status.COMPLETED,
+        completed_at__gte=timezone.now() - timedelta(days=REVIEW_BLIND_DAYS),
+    )
+    reviewed = Exists(Review.objects.filter(agreement=OuterRef("pk"), author=user))
+    return (
+        Q(tasker=user, status=Agreement.Status.ACTIVE)
+        | Q(customer=user, status=Agreement.Status.DELIVERED)
+        | (reviews_open & (Q(customer=user) | Q(tasker=user)) & ~Q(reviewed))
     )
 
 

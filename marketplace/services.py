@@ -5,7 +5,9 @@ PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), check the transi
 table, write a TaskEvent and notify whoever is concerned.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from .models import (
     Bid,
     BidRevision,
     Conversation,
+    FormSubmission,
     Message,
     Moderated,
     Report,
@@ -29,6 +32,40 @@ from .notifications import notify
 from .states import DomainError
 
 Kind = TaskEvent.Kind
+
+
+class AlreadySubmitted(Exception):
+    """The same rendered form was submitted before; `url` shows what it made."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+@transaction.atomic
+def submit_once[Made](
+    *, token: UUID | None, by: User, create: Callable[[], Made], url_of: Callable[[Made], str]
+) -> Made:
+    """Run `create` for a form submitted with `token`, unless that form was submitted before.
+
+    The token is claimed in the same transaction as what `create` makes, so a refusal
+    frees it again. Of two submissions at once, the second waits on the unique constraint
+    (PostgreSQL) or for the write lock (SQLite's IMMEDIATE transactions), then finds the
+    first one's row and raises AlreadySubmitted with where its result is. Without a token
+    (a client that did not render our form) `create` just runs.
+    """
+    if token is None:
+        return create()
+    try:
+        with transaction.atomic():
+            submission = FormSubmission.objects.create(user=by, token=token)
+    except IntegrityError:
+        earlier = FormSubmission.objects.filter(user=by, token=token).first()
+        raise AlreadySubmitted(earlier.url if earlier else "") from None
+    made = create()
+    submission.url = url_of(made)[:300]
+    submission.save(update_fields=["url"])
+    return made
 
 
 def _event(
@@ -51,17 +88,13 @@ def _locked_task(pk: int) -> Task:
 
 
 def _pending_bidders(task: Task) -> list[User]:
-    return [
-        bid.tasker for bid in task.bids.filter(status=Bid.Status.PENDING).select_related("tasker")
-    ]
+    return [bid.tasker for bid in task.bids.pending().select_related("tasker")]
 
 
 def _reject_pending_bids(task: Task) -> list[User]:
     """Reject every pending bid of the task; return their taskers."""
     taskers = _pending_bidders(task)
-    task.bids.filter(status=Bid.Status.PENDING).update(
-        status=Bid.Status.REJECTED, updated_at=timezone.now()
-    )
+    task.bids.pending().update(status=Bid.Status.REJECTED, updated_at=timezone.now())
     return taskers
 
 
@@ -94,7 +127,7 @@ def task_edit(*, task: Task, by: User, changed: list[str]) -> Task:
     """
     _locked_task(task.pk).require("edit", by)
     task.save(update_fields=[*changed, "updated_at"])
-    what = ", ".join(changed) or "nothing"
+    what = ", ".join(str(Task._meta.get_field(name).verbose_name) for name in changed) or "nothing"
     _event(task, by, Kind.EDITED, note=f"Changed: {what}.")
     notify(
         recipients=_pending_bidders(task) if changed else [],  # a no-op save tells nobody
@@ -159,7 +192,7 @@ def bid_place(
             "Only taskers can bid. Switch your role to tasker or both in your profile."
         )
     task.require("bid", by)
-    if task.bids.filter(tasker=by, status__in=Bid.LIVE_STATUSES).exists():
+    if task.bids.live().filter(tasker=by).exists():
         raise DomainError("You already have a bid on this task. Edit it instead.")
     try:
         with transaction.atomic():
@@ -364,6 +397,7 @@ def review_create(*, agreement: Agreement, by: User, rating: int, comment: str) 
     if len(reviews) == 2:
         now = timezone.now()
         agreement.reviews.update(published_at=now)
+        review.published_at = now
         for published in reviews:
             notify(
                 recipients=[published.subject],
@@ -490,6 +524,10 @@ def _message_recipient(task: Task, by: User) -> User:
         return agreement.counterpart(by)
     if by.pk == task.customer_id:
         raise DomainError("This is your own task: you cannot send yourself a message.")
+    if task.is_hidden:
+        raise DomainError("A moderator has hidden this task, so you cannot ask about it.")
+    if task.is_hidden:
+        raise DomainError("A moderator has hidden this task, so you cannot ask about it.")
     if task.status != Task.Status.OPEN:
         raise DomainError("You can only ask the customer about a task while it is open.")
     return task.customer

@@ -33,8 +33,16 @@ def transition(sources, target, by, label) -> Transition:
     return Transition(as_set(sources), target, as_set(by), label)
 
 
+ON_HOLD = (
+    "A moderator has hidden this task, so it is on hold: nobody can {action} until a "
+    "moderator shows it again."
+)
+
+
 class StatefulModel(models.Model):
     TRANSITIONS: dict[str, Transition] = {}
+    # Actions refused while the task concerned is hidden by a moderator (see `on_hold`).
+    HELD_WHILE_HIDDEN: frozenset[str] = frozenset()
 
     class Meta:
         abstract = True
@@ -51,7 +59,13 @@ class StatefulModel(models.Model):
             return f"You cannot {rule.label.lower()} here."
         if self.status not in rule.sources:
             return f"You cannot {rule.label.lower()}: it is {self.get_status_display().lower()}."
+        if action in self.HELD_WHILE_HIDDEN and self.on_hold():
+            return ON_HOLD.format(action=rule.label.lower())
         return None
+
+    def on_hold(self) -> bool:
+        """Whether a moderator has hidden the task this object belongs to."""
+        return False
 
     def can(self, action: str, user) -> bool:
         return self.refusal(action, user) is None

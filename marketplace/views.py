@@ -12,6 +12,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
@@ -25,15 +26,16 @@ from .emails import read_unsubscribe_token
 from .forms import (
     AgreementCancelForm,
     BidForm,
+    BidPlaceForm,
     EmailPreferencesForm,
     MessageForm,
     ReportForm,
     ReviewForm,
     TaskFilterForm,
     TaskForm,
+    TaskPostForm,
 )
 from .models import (
-    REVIEW_BLIND_DAYS,
     Agreement,
     Bid,
     Category,
@@ -53,6 +55,7 @@ from .selectors import (
     reportable,
     reputation,
 )
+from .services import AlreadySubmitted
 from .states import DomainError
 from .subqueries import row_count
 
@@ -94,16 +97,35 @@ class TaskListView(ListView):
 
 
 class ActionView(LoginRequiredMixin, SingleObjectMixin, View):
-    """A POST-only state change: call one service, say what happened, go back."""
+    """A state change that cannot be undone: GET asks, POST acts.
 
-    http_method_names = ["post"]
+    GET shows a confirmation page (`template_name`) saying what will happen, whose form
+    POSTs back to the same URL; it changes nothing. When the rules refuse the action now,
+    GET says why on the object's page instead. POST calls one service, says what happened
+    and goes back.
+    """
+
+    http_method_names = ["get", "post"]
+    action = ""  # the transition-table action this view takes
+    template_name = ""
     success_message = ""
 
     def act(self, obj) -> None:
         raise NotImplementedError
 
+    def refusal(self, obj) -> str | None:
+        """Why the user may not take this action now, or None."""
+        return obj.refusal(self.action, self.request.user)
+
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if reason := self.refusal(self.object):
+            messages.error(request, reason)
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        return render(request, self.template_name, self.get_context_data(object=self.object))
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -116,7 +138,27 @@ class ActionView(LoginRequiredMixin, SingleObjectMixin, View):
         return HttpResponseRedirect(self.get_success_url())
 
 
-class ServiceFormView(LoginRequiredMixin, SingleObjectMixin, FormView):
+class SubmittedOnceMixin:
+    """Views whose form creates something: the same rendered form submitted twice creates
+    one thing, and the second submission is shown the first one's result."""
+
+    def submit_once(self, form, create, url_of):
+        """Run `create` via services.submit_once; raise AlreadySubmitted on a replay."""
+        return services.submit_once(
+            token=form.cleaned_data.get("submission"),
+            by=self.request.user,
+            create=create,
+            url_of=url_of,
+        )
+
+    def already_submitted(self, done: AlreadySubmitted, fallback: str):
+        messages.info(
+            self.request, "This was already posted: the same form was sent twice. Here it is."
+        )
+        return HttpResponseRedirect(done.url or fallback)
+
+
+class ServiceFormView(LoginRequiredMixin, SubmittedOnceMixin, SingleObjectMixin, FormView):
     """A form about one object whose valid submission calls one service.
 
     A refusal from the rules shows as a form error, and the user's input stays on the page.
@@ -137,13 +179,22 @@ class ServiceFormView(LoginRequiredMixin, SingleObjectMixin, FormView):
         return self.object.get_absolute_url()
 
     def form_valid(self, form):
-        try:
+        def create():
             self.result = self.act(form)
+            return self.result
+
+        try:
+            self.submit_once(form, create, url_of=lambda result: self.get_success_url())
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, self.object.get_absolute_url())
         except DomainError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
+        messages.success(self.request, self.get_success_message())
         return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_message(self) -> str:
+        return self.success_message
 
 
 # --- Tasks ---
@@ -159,8 +210,8 @@ class CustomerRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class TaskCreateView(CustomerRequiredMixin, FormView):
-    form_class = TaskForm
+class TaskCreateView(CustomerRequiredMixin, SubmittedOnceMixin, FormView):
+    form_class = TaskPostForm
     template_name = "marketplace/task_form.html"
     reposted_from = None
 
@@ -179,7 +230,13 @@ class TaskCreateView(CustomerRequiredMixin, FormView):
     def form_valid(self, form):
         form.instance.reposted_from = self.reposted_from
         try:
-            task = services.task_post(task=form.instance, by=self.request.user)
+            task = self.submit_once(
+                form,
+                lambda: services.task_post(task=form.instance, by=self.request.user),
+                url_of=lambda task: task.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, reverse("marketplace:dashboard"))
         except DomainError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
@@ -204,7 +261,7 @@ class TaskDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            Task.objects.visible_to(self.request.user)
+            Task.objects.reachable_by(self.request.user)
             .select_related("category", "customer")
             .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
         )
@@ -215,7 +272,9 @@ class TaskDetailView(DetailView):
         context["actions"] = task.available_actions(user)
         context["events"] = task.events.select_related("actor")
         if task.customer_id == user.pk:
-            context["bids"] = self.compared_bids(task)
+            bids = self.compared_bids(task)
+            context["bids"] = [bid for bid in bids if bid.is_live]
+            context["past_bids"] = [bid for bid in bids if not bid.is_live]
         elif user.is_authenticated:
             my_bid = (
                 task.bids.filter(tasker=user)
@@ -225,10 +284,8 @@ class TaskDetailView(DetailView):
             )
             context["my_bid"] = my_bid
             context["my_bid_actions"] = my_bid.available_actions(user) if my_bid else []
-            if "bid" in context["actions"] and (
-                my_bid is None or my_bid.status not in Bid.LIVE_STATUSES
-            ):
-                context["bid_form"] = BidForm()
+            if "bid" in context["actions"] and (my_bid is None or not my_bid.is_live):
+                context["bid_form"] = BidPlaceForm()
         agreement = Agreement.objects.filter(task=task).first()
         if agreement and (agreement.parties(user) or user.is_staff):
             context["agreement"] = agreement
@@ -284,7 +341,13 @@ class TaskEditView(OwnTaskMixin, ServiceFormView):
 
 
 class TaskCancelView(OwnTaskMixin, ActionView):
+    action = "cancel"
+    template_name = "marketplace/confirm_task_cancel.html"
     success_message = "Your task was cancelled. Bidders have been told."
+
+    def get_context_data(self, **kwargs):
+        pending = self.object.bids.pending().count()
+        return super().get_context_data(pending_count=pending, **kwargs)
 
     def act(self, task):
         services.task_cancel(task=task, by=self.request.user)
@@ -295,7 +358,7 @@ class TaskCancelView(OwnTaskMixin, ActionView):
 
 class BidCreateView(RateLimitMixin, ServiceFormView):
     ratelimit_scope = "bid"
-    form_class = BidForm
+    form_class = BidPlaceForm
     template_name = "marketplace/bid_form.html"
     success_message = "Your bid was sent to the customer."
 
@@ -303,7 +366,14 @@ class BidCreateView(RateLimitMixin, ServiceFormView):
         return Task.objects.visible_to(self.request.user).select_related("customer")
 
     def act(self, form):
-        return services.bid_place(task=self.object, by=self.request.user, **form.cleaned_data)
+        data = form.cleaned_data
+        return services.bid_place(
+            task=self.object,
+            by=self.request.user,
+            amount=data["amount"],
+            message=data["message"],
+            estimated_hours=data["estimated_hours"],
+        )
 
     def get_success_url(self):
         return self.result.get_absolute_url()
@@ -340,6 +410,8 @@ class BidEditView(OwnBidMixin, ServiceFormView):
 
 
 class BidWithdrawView(OwnBidMixin, ActionView):
+    action = "withdraw"
+    template_name = "marketplace/confirm_bid_withdraw.html"
     success_message = "Your bid was withdrawn."
 
     def act(self, bid):
@@ -347,10 +419,20 @@ class BidWithdrawView(OwnBidMixin, ActionView):
 
 
 class BidAcceptView(ActionView):
+    action = "accept"
+    template_name = "marketplace/confirm_bid_accept.html"
     success_message = "Bid accepted. You now have an agreement with the tasker."
 
     def get_queryset(self):
-        return Bid.objects.filter(task__customer=self.request.user)
+        return Bid.objects.filter(task__customer=self.request.user).select_related("task", "tasker")
+
+    def refusal(self, bid) -> str | None:
+        user = self.request.user
+        return bid.task.refusal("accept", user) or bid.refusal("accept", user)
+
+    def get_context_data(self, **kwargs):
+        others = self.object.task.bids.pending().exclude(pk=self.object.pk).count()
+        return super().get_context_data(other_count=others, **kwargs)
 
     def act(self, bid):
         self.agreement = services.bid_accept(bid=bid, by=self.request.user)
@@ -396,6 +478,8 @@ class AgreementDetailView(PartyAgreementMixin, DetailView):
 
 
 class AgreementDeliverView(PartyAgreementMixin, ActionView):
+    action = "deliver"
+    template_name = "marketplace/confirm_agreement_deliver.html"
     success_message = "Marked as delivered. The customer has been asked to confirm."
 
     def act(self, agreement):
@@ -403,6 +487,8 @@ class AgreementDeliverView(PartyAgreementMixin, ActionView):
 
 
 class AgreementConfirmView(PartyAgreementMixin, ActionView):
+    action = "confirm"
+    template_name = "marketplace/confirm_agreement_confirm.html"
     success_message = "Completion confirmed. Please review the tasker."
 
     def act(self, agreement):
@@ -414,6 +500,12 @@ class AgreementCancelView(PartyAgreementMixin, ServiceFormView):
     template_name = "marketplace/agreement_cancel.html"
     success_message = "The agreement was cancelled. The other party has been told."
 
+    def get(self, request, *args, **kwargs):
+        if reason := self.object.refusal("cancel", request.user):
+            messages.error(request, reason)
+            return redirect(self.object)
+        return super().get(request, *args, **kwargs)
+
     def act(self, form):
         return services.agreement_cancel(
             agreement=self.object, by=self.request.user, reason=form.cleaned_data["reason"]
@@ -423,10 +515,20 @@ class AgreementCancelView(PartyAgreementMixin, ServiceFormView):
 class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
     form_class = ReviewForm
     template_name = "marketplace/review_form.html"
-    success_message = (
-        "Thanks for your review. It will be published when the other side has reviewed too, "
-        f"or after {REVIEW_BLIND_DAYS} days."
-    )
+
+    def get_success_message(self) -> str:
+        """Say what happened: published now (both sides reviewed), or when it will be."""
+        review, other = self.result, self.object.counterpart(self.request.user)
+        if review.published_at:
+            return (
+                f"Thanks for your review. {other.name} had already reviewed you, so both "
+                "reviews are now published."
+            )
+        until = date_format(timezone.localtime(self.object.reviews_open_until), "j F Y")
+        return (
+            f"Thanks for your review. It stays private until {other.name} reviews you too, "
+            f"or until {until}, whichever comes first."
+        )
 
     def get_queryset(self):
         # Staff can see agreements but only the parties review them.
@@ -434,14 +536,17 @@ class ReviewCreateView(PartyAgreementMixin, ServiceFormView):
 
     def act(self, form):
         return services.review_create(
-            agreement=self.object, by=self.request.user, **form.cleaned_data
+            agreement=self.object,
+            by=self.request.user,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
         )
 
 
 # --- Reports ---
 
 
-class ReportCreateView(LoginRequiredMixin, RateLimitMixin, FormView):
+class ReportCreateView(LoginRequiredMixin, SubmittedOnceMixin, RateLimitMixin, FormView):
     ratelimit_scope = "report"
     form_class = ReportForm
     template_name = "marketplace/report_form.html"
@@ -461,20 +566,28 @@ class ReportCreateView(LoginRequiredMixin, RateLimitMixin, FormView):
         )
 
     def form_valid(self, form):
+        back = self.target.get_absolute_url()
+        fields = {name: form.cleaned_data[name] for name in ("reason", "details")}
         try:
-            services.report_create(
-                reporter=self.request.user,
-                kind=self.kwargs["kind"],
-                object_id=self.target.pk,
-                **form.cleaned_data,
+            self.submit_once(
+                form,
+                lambda: services.report_create(
+                    reporter=self.request.user,
+                    kind=self.kwargs["kind"],
+                    object_id=self.target.pk,
+                    **fields,
+                ),
+                url_of=lambda report: back,
             )
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, back)
         except DomainError as error:
             messages.info(self.request, str(error))
         else:
             messages.success(
                 self.request, "Thank you. A moderator will look at your report; we may not reply."
             )
-        return HttpResponseRedirect(self.target.get_absolute_url())
+        return HttpResponseRedirect(back)
 
 
 # --- Dashboard ---
@@ -502,7 +615,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             needs_action=Agreement.objects.of(user)
             .filter(needs_action_q(user))
-            .select_related("customer", "tasker"),
+            .select_related("customer", "tasker", "task"),
             agreements=self.page(
                 sections["agreements"].select_related("customer", "tasker"),
                 figures["agreement_count"],
@@ -593,9 +706,19 @@ class ConversationDetailView(ParticipantConversationMixin, RateLimitMixin, Servi
 
 
 class ConversationStartView(LoginRequiredMixin, View):
-    """Open the conversation with the task's customer (or the other party of its agreement)."""
+    """Open the conversation with the task's customer (or the other party of its agreement).
 
-    http_method_names = ["post"]
+    GET goes to the conversation if there is one already, or asks; POST opens it.
+    """
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, pk):
+        task = get_object_or_404(Task.objects.reachable_by(request.user), pk=pk)
+        existing = Conversation.objects.of(request.user).filter(task=task).first()
+        if existing is not None:
+            return redirect(existing)
+        return render(request, "marketplace/conversation_start.html", {"object": task})
 
     def post(self, request, pk):
         task = get_object_or_404(Task.objects.reachable_by(request.user), pk=pk)
@@ -617,26 +740,42 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
 
 class NotificationOpenView(LoginRequiredMixin, SingleObjectMixin, View):
-    """Mark one notification read and go to what it is about."""
+    """Mark one notification read (POST) and go to what it is about.
 
-    http_method_names = ["post"]
+    GET (a link followed after signing in again) goes there too, leaving it unread.
+    """
+
+    http_method_names = ["get", "post"]
 
     def get_queryset(self):
         return Notification.objects.filter(recipient=self.request.user)
 
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.target(self.get_object()))
+
     def post(self, request, *args, **kwargs):
         notification = self.get_object()
         notifications_mark_read(user=request.user, notification=notification)
-        target = notification.url
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        return HttpResponseRedirect(self.target(notification))
+
+    def target(self, notification) -> str:
+        """The notification's link, if it stays on this site; the notifications page if not."""
+        if url_has_allowed_host_and_scheme(
+            notification.url,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
         ):
-            target = reverse("marketplace:notifications")
-        return HttpResponseRedirect(target)
+            return notification.url
+        return reverse("marketplace:notifications")
 
 
 class NotificationsMarkAllReadView(LoginRequiredMixin, View):
-    http_method_names = ["post"]
+    """POST marks every notification read; GET shows them, with the button that does."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request):
+        return redirect("marketplace:notifications")
 
     def post(self, request):
         count = notifications_mark_read(user=request.user)

@@ -2,6 +2,8 @@
 
 import datetime
 import os
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from django.apps import apps
 from django.contrib.messages import get_messages
@@ -73,3 +75,78 @@ def admin_form_data(response) -> dict:
 def running_in_ci() -> bool:
     """Under CI a missing browser or Redis fails the run instead of skipping tests."""
     return os.environ.get("CI", "").lower() in {"true", "1", "yes"}
+
+
+@dataclass
+class PageForm:
+    """A form as a browser sees it: where it goes, and what submitting it unchanged sends."""
+
+    method: str
+    action: str
+    data: dict = field(default_factory=dict)
+    buttons: list[str] = field(default_factory=list)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[PageForm] = []
+        self._form: PageForm | None = None
+        self._button: list[str] | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = PageForm(
+                method=(attrs.get("method") or "get").lower(), action=attrs.get("action") or ""
+            )
+            self.forms.append(self._form)
+        elif self._form is None:
+            return
+        elif tag == "input":
+            kind = (attrs.get("type") or "text").lower()
+            if kind == "submit":
+                self._form.buttons.append(attrs.get("value") or "")
+            elif kind in ("checkbox", "radio"):
+                if "checked" in attrs and attrs.get("name"):
+                    self._form.data[attrs["name"]] = attrs.get("value", "on")
+            elif attrs.get("name"):
+                self._form.data[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "textarea" and attrs.get("name"):
+            self._textarea = attrs["name"]
+            self._form.data[self._textarea] = ""
+        elif tag == "button" and (attrs.get("type") or "submit") == "submit":
+            self._button = []
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._form.data[self._textarea] += data
+        if self._button is not None:
+            self._button.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "button" and self._button is not None and self._form is not None:
+            self._form.buttons.append(" ".join("".join(self._button).split()))
+            self._button = None
+
+
+def page_forms(response) -> list[PageForm]:
+    """The forms on a rendered page (inputs, textareas and checked boxes; not selects)."""
+    parser = _FormParser()
+    parser.feed(response.content.decode())
+    return parser.forms
+
+
+def post_forms(response, path: str) -> list[PageForm]:
+    """The page's POST forms that submit to `path` (an empty action is the page itself)."""
+    page = response.wsgi_request.path
+    return [
+        form
+        for form in page_forms(response)
+        if form.method == "post" and (form.action or page) == path
+    ]

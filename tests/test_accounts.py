@@ -147,10 +147,11 @@ def test_log_in_ignores_a_next_url_on_another_site(client, customer):
 
 
 @pytest.mark.django_db
-def test_log_out_rejects_get_and_keeps_the_user_signed_in(customer_client, customer):
+def test_log_out_asks_on_get_and_keeps_the_user_signed_in(customer_client, customer):
     response = customer_client.get(reverse("accounts:logout"))
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert "Sign out of Tasker?" in response.content.decode()
     assert signed_in_user_id(customer_client) == customer.pk
 
 

@@ -115,11 +115,13 @@ def test_the_customer_cannot_mark_it_delivered(customer_client, agreement):
 
 
 @pytest.mark.parametrize("name", ["agreement_deliver", "agreement_confirm"])
-def test_actions_reject_get(tasker_client, customer_client, delivered, agreement, name):
+def test_actions_ask_on_get_and_change_nothing(
+    tasker_client, customer_client, delivered, agreement, name
+):
     before = snapshot()
     for client in (tasker_client, customer_client):
-        assert client.get(url(name, agreement)).status_code == 405
-        assert client.get(url(name, delivered)).status_code == 405
+        assert client.get(url(name, agreement)).status_code in (200, 302)
+        assert client.get(url(name, delivered)).status_code in (200, 302)
     assert snapshot() == before
 
 
@@ -216,3 +218,18 @@ def test_the_reason_for_cancelling_is_for_the_parties_only(
         assert "Agreement cancelled" in html and REASON not in html, persona
     for client in (customer_client, tasker_client):
         assert REASON in client.get(agreement.get_absolute_url()).content.decode()
+
+
+def test_the_cancel_page_of_a_completed_agreement_says_why_not(customer, tasker, customer_client):
+    completed = make_agreement(customer=customer, tasker=tasker, status=Agreement.Status.COMPLETED)
+    response = customer_client.get(url("agreement_cancel", completed))
+    assert response["Location"] == completed.get_absolute_url()
+    assert messages_of(response) == ["You cannot cancel the agreement: it is completed."]
+
+
+def test_the_cancel_page_says_it_cannot_be_undone_and_who_is_told(agreement, customer_client):
+    page = " ".join(
+        customer_client.get(url("agreement_cancel", agreement)).content.decode().split()
+    )
+    assert "cannot be undone" in page
+    assert f"{agreement.tasker.name} is told, with your reason." in page

@@ -36,7 +36,7 @@ def bids(task, tasker, other_tasker, other_customer):
 def test_the_owner_accepts_a_bid_and_gets_one_agreement(customer_client, task, bids, tasker):
     chosen, other, gone = bids
     page = customer_client.get(task.get_absolute_url()).content.decode()
-    assert f'action="{accept_url(chosen)}"' in page and f'action="{accept_url(other)}"' in page
+    assert f'href="{accept_url(chosen)}"' in page and f'href="{accept_url(other)}"' in page
 
     response = customer_client.post(accept_url(chosen))
     agreement = Agreement.objects.get()
@@ -81,9 +81,15 @@ def test_the_snapshot_does_not_follow_later_changes_to_the_task(customer_client,
     assert "Agreement: Build an IKEA PAX wardrobe" in page and "£85.00" in page
 
 
-def test_accept_rejects_get(customer_client, bids):
+def test_accept_asks_on_get_in_words_and_changes_nothing(customer_client, bids):
     before = snapshot()
-    assert customer_client.get(accept_url(bids[0])).status_code == 405
+    bid = bids[0]
+    response = customer_client.get(accept_url(bid))
+    assert response.status_code == 200
+    page = " ".join(response.content.decode().split())
+    assert f"Accept {bid.tasker.name}'s bid of £{bid.amount}?" in page
+    # The withdrawn bid is not counted: only the other pending one is declined.
+    assert "The other 1 pending bid will be declined" in page
     assert snapshot() == before
 
 

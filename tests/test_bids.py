@@ -239,9 +239,11 @@ def test_the_tasker_withdraws_a_pending_bid(tasker_client, bid, customer):
     assert Notification.objects.get(recipient=customer).kind == Notification.Kind.BID_CHANGED
 
 
-def test_withdraw_rejects_get(tasker_client, bid):
+def test_withdraw_asks_on_get_and_changes_nothing(tasker_client, bid):
     before = snapshot()
-    assert tasker_client.get(withdraw_url(bid)).status_code == 405
+    response = tasker_client.get(withdraw_url(bid))
+    assert response.status_code == 200
+    assert f"Withdraw your bid of £{bid.amount}" in response.content.decode()
     assert snapshot() == before
 
 

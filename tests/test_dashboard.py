@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from marketplace.models import Agreement
+from marketplace.models import REVIEW_BLIND_DAYS, Agreement
 
 from .conftest import client_for
-from .factories import BidFactory, TaskFactory, UserFactory
-from .helpers import make_agreement
+from .factories import BidFactory, ReviewFactory, TaskFactory, UserFactory
+from .helpers import days_ago, make_agreement
 
 DASHBOARD = reverse("marketplace:dashboard")
 S = Agreement.Status
@@ -99,3 +99,25 @@ def test_a_bad_page_number_is_not_an_error(customer_client, customer, number):
     TaskFactory.create_batch(11, customer=customer)
     response = customer_client.get(DASHBOARD, {"tasks_page": number, "agreements_page": number})
     assert response.status_code == 200
+
+
+def test_reviews_still_to_write_wait_for_each_party(
+    customer, tasker, customer_client, tasker_client
+):
+    completed = make_agreement(
+        customer=customer, tasker=tasker, status=S.COMPLETED, title="Paint the fence"
+    )
+    make_agreement(  # reviews closed: completed too long ago
+        customer=customer,
+        tasker=tasker,
+        status=S.COMPLETED,
+        completed_at=days_ago(REVIEW_BLIND_DAYS + 1),
+    )
+    ReviewFactory(agreement=completed, author=customer, subject=tasker)
+    assert list(tasker_client.get(DASHBOARD).context["needs_action"]) == [completed]
+    assert list(customer_client.get(DASHBOARD).context["needs_action"]) == []
+    html = tasker_client.get(DASHBOARD).content.decode()
+    assert "Write your review of Carol Customer" in html
+    assert reverse("marketplace:review_create", args=[completed.pk]) in html
+    # Not listed twice: what waits is left out of "My agreements".
+    assert completed not in tasker_client.get(DASHBOARD).context["agreements"]

@@ -110,8 +110,11 @@ def test_a_hidden_task_is_404_for_a_stranger(tasker_client, customer):
     assert tasker_client.post(start_url(task)).status_code == 404
 
 
-def test_starting_rejects_get(tasker_client, task):
-    assert tasker_client.get(start_url(task)).status_code == 405
+def test_starting_asks_on_get_and_opens_nothing(tasker_client, task):
+    response = tasker_client.get(start_url(task))
+    assert response.status_code == 200
+    assert "Start the conversation" in response.content.decode()
+    assert not Conversation.objects.exists()
 
 
 def test_starting_signed_out_goes_to_login(client, task):

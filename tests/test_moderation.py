@@ -78,7 +78,8 @@ def test_hidden_task_disappears_from_public_pages_but_its_owner_sees_why(
     assert client.get(f"/tasks/{task.pk}/").status_code == 404
     response = customer_client.get(f"/tasks/{task.pk}/")
     assert response.status_code == 200
-    assert b"Hidden by a moderator: Spam" in response.content
+    assert b"On hold: a moderator has hidden this task" in response.content
+    assert b"Reason given: Spam" in response.content
 
 
 def test_moderator_unhides_a_task(moderator_client, customer):

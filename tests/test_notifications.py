@@ -251,10 +251,10 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_object(customer, c
     assert not other.is_read
 
 
-def test_opening_rejects_get(customer, customer_client):
-    notification = NotificationFactory(recipient=customer)
+def test_opening_by_get_goes_there_and_leaves_it_unread(customer, customer_client):
+    notification = NotificationFactory(recipient=customer, url="/tasks/")
     url = reverse("marketplace:notification_open", args=[notification.pk])
-    assert customer_client.get(url).status_code == 405
+    assert customer_client.get(url)["Location"] == "/tasks/"
     notification.refresh_from_db()
     assert not notification.is_read
 
@@ -285,11 +285,10 @@ def test_mark_all_read_marks_only_mine(customer, customer_client, tasker):
     assert not theirs.is_read
 
 
-def test_mark_all_read_rejects_get(customer, customer_client):
+def test_mark_all_read_by_get_shows_the_notifications(customer, customer_client):
     NotificationFactory(recipient=customer)
-    assert (
-        customer_client.get(reverse("marketplace:notifications_mark_all_read")).status_code == 405
-    )
+    response = customer_client.get(reverse("marketplace:notifications_mark_all_read"))
+    assert response["Location"] == reverse("marketplace:notifications")
     assert Notification.objects.filter(is_read=False).count() == 1
 
 

@@ -71,11 +71,11 @@ def test_browse_filtered_and_signed_in(tasker_client, customer, pinned):
     gardening = next(c for c in seed_categories() if c.slug == "gardening")
     TaskFactory(customer=customer, title="Weed the beds", category=gardening)
     url = f"{BROWSE}?q=weed&category=gardening&sort=budget_asc&budget_min=1&city=leeds"
-    # The filter form looks up the chosen category: one more than anonymous browsing.
+    # The filter form looks up the chosen category, and the search the category names.
     pinned(
         tasker_client,
         url,
-        SIGNED_IN + 4,
+        SIGNED_IN + 5,
         grow=more_tasks(customer, title="Weed the beds", category=gardening),
     )
 
@@ -308,7 +308,8 @@ def test_dashboard(db, pinned):
         TaskFactory(customer=me)
         BidFactory(tasker=me)
         make_agreement(customer=me, tasker=other, status=Agreement.Status.DELIVERED)
-        make_agreement(customer=other, tasker=me, status=Agreement.Status.COMPLETED)
+        make_agreement(customer=other, tasker=me, status=Agreement.Status.COMPLETED)  # to review
+        make_agreement(customer=me, tasker=other, status=Agreement.Status.CANCELLED)
 
     one_of_each()
     # the sections' counts and the totals (one query); waiting for me; a page each of

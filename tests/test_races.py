@@ -17,10 +17,10 @@ from django.db import connection
 from django.test import Client
 
 from marketplace import services
-from marketplace.models import Agreement, Bid, Review, Task, TaskEvent
+from marketplace.models import Agreement, Bid, Message, Review, Task, TaskEvent
 from marketplace.states import DomainError
 
-from .factories import BidFactory, TaskerFactory, TaskFactory
+from .factories import BidFactory, ConversationFactory, TaskerFactory, TaskFactory
 from .helpers import make_agreement
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -266,3 +266,25 @@ def test_bidding_and_confirming_between_the_same_two_people_do_not_deadlock(db):
     wins, losses = split(race(20, act))
 
     assert len(wins) == 20 and not losses
+
+
+def test_twenty_submissions_of_one_rendered_form_make_one_message(customer, tasker):
+    conversation = ConversationFactory(user_a=customer, user_b=tasker)
+    token = "1f8fad5b-d9cb-469f-a165-70867728950e"
+
+    def send(i):
+        try:
+            return services.submit_once(
+                token=token,
+                by=tasker,
+                create=lambda: services.message_send(
+                    conversation=conversation, by=tasker, body="Once only."
+                ),
+                url_of=lambda message: message.get_absolute_url(),
+            )
+        except services.AlreadySubmitted as done:
+            return done.url
+
+    outcomes = race(20, send)
+    message = Message.objects.get()
+    assert sorted(map(str, outcomes)) == sorted([str(message)] + [message.get_absolute_url()] * 19)

@@ -160,3 +160,17 @@ def test_a_review_hidden_by_a_moderator_is_shown_only_to_its_author(
     assert CUSTOMER_SAYS not in tasker_client.get(completed.get_absolute_url()).content.decode()
     author_page = customer_client.get(completed.get_absolute_url()).content.decode()
     assert CUSTOMER_SAYS in author_page and "Hidden by a moderator" in author_page
+
+
+def test_the_message_says_what_happened_to_each_review(customer_client, tasker_client, completed):
+    until = completed.reviews_open_until.strftime("%-d %B %Y")
+    first = review(customer_client, completed)
+    assert messages_of(first) == [
+        "Thanks for your review. It stays private until Tom Tasker reviews you too, "
+        f"or until {until}, whichever comes first."
+    ]
+    second = review(tasker_client, completed, comment="Clear brief and kind.")
+    assert messages_of(second) == [
+        "Thanks for your review. Carol Customer had already reviewed you, so both reviews "
+        "are now published."
+    ]

@@ -102,6 +102,7 @@ def build() -> Objects:
     cancelled = make_agreement(customer=carol, tasker=tom, title=VALUES["agreement title"])
     services.agreement_cancel(agreement=cancelled, by=tom, reason=VALUES["cancellation reason"])
     completed = make_agreement(customer=carol, tasker=tom, status=Agreement.Status.COMPLETED)
+    active = make_agreement(customer=carol, tasker=tom, title=VALUES["agreement title"])
     review = ReviewFactory(
         agreement=completed, author=tom, subject=carol, comment=VALUES["review by tom"]
     )
@@ -120,6 +121,7 @@ def build() -> Objects:
         task=task,
         bid=bid,
         cancelled=cancelled,
+        active=active,
         completed=completed,
         review=review,
         conversation=conversation,
@@ -215,7 +217,12 @@ PAGES = [
     ("tom", "bid edit", page("marketplace:bid_edit", "bid"), ["bid message"]),
     ("tom", "bid form", page("marketplace:bid_create", "task"), ["task title"]),
     ("tom", "settings", page("accounts:profile_edit"), ["tom name", "tom bio", "tom skills"]),
-    ("tom", "agreement cancel", page("marketplace:agreement_cancel", "cancelled"), []),
+    (
+        "tom",
+        "agreement cancel",
+        page("marketplace:agreement_cancel", "active"),
+        ["agreement title", "carol name"],
+    ),
     ("staff", "admin users", admin("user"), ["carol name", "carol city"]),
     ("staff", "admin carol", admin("user", "carol"), ["carol name", "carol bio", "carol city"]),
     ("staff", "admin tom", admin("user", "tom"), ["tom name", "tom bio", "tom skills"]),

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace import services
-from marketplace.models import Agreement, Bid, Notification, Task, TaskEvent
+from marketplace.forms import TaskForm
+from marketplace.models import Agreement, Bid, Category, Notification, Task, TaskEvent
+from marketplace.states import DomainError
 
 from .factories import BidFactory, CustomerFactory, TaskFactory, category
 from .helpers import make_agreement, messages_of, snapshot
@@ -238,9 +240,11 @@ def test_the_owner_cancels_an_open_task_and_pending_bids_are_rejected(
     assert (event.from_status, event.to_status) == ("open", "cancelled")
 
 
-def test_cancel_rejects_get(customer_client, open_task):
+def test_cancel_asks_on_get_and_changes_nothing(customer_client, open_task):
     before = snapshot()
-    assert customer_client.get(url("task_cancel", open_task)).status_code == 405
+    response = customer_client.get(url("task_cancel", open_task))
+    assert response.status_code == 200
+    assert f"Cancel “{open_task.title}”?" in response.content.decode()
     assert snapshot() == before
 
 
@@ -340,12 +344,15 @@ def test_anyone_sees_an_open_task(client, open_task):
     [
         ("client", 404),
         ("other_customer_client", 404),
-        ("tasker_client", 404),
+        ("tasker_client", 200),  # has a bid on it: the page says why it is on hold
+        ("other_tasker_client", 200),  # withdrew theirs
         ("customer_client", 200),
         ("staff_client", 200),
     ],
 )
-def test_a_hidden_task_is_seen_only_by_its_owner_and_staff(request, persona, status, open_task):
+def test_a_hidden_task_is_seen_only_by_those_involved_and_staff(
+    request, persona, status, open_task
+):
     Task.objects.filter(pk=open_task.pk).update(is_hidden=True, hidden_reason="Spam")
     response = request.getfixturevalue(persona).get(open_task.get_absolute_url())
     assert response.status_code == status
@@ -386,13 +393,23 @@ def test_only_the_parties_see_the_link_to_the_agreement(customer, tasker, reques
 
 
 def test_an_edit_saves_only_what_the_form_changed(customer, open_task):
-    """A moderator hiding the task while its owner edits it is not undone by the edit."""
+    """Someone else's change while its owner edits the task is not undone by the edit."""
     stale = Task.objects.get(pk=open_task.pk)
-    Task.objects.filter(pk=open_task.pk).update(is_hidden=True, hidden_reason="Spam")
+    Task.objects.filter(pk=open_task.pk).update(postcode="LS1 1AA")
     stale.budget = Decimal("99.00")
     services.task_edit(task=stale, by=customer, changed=["budget"])
     open_task.refresh_from_db()
-    assert open_task.budget == Decimal("99.00")
+    assert (open_task.budget, open_task.postcode) == (Decimal("99.00"), "LS1 1AA")
+
+
+def test_an_edit_is_refused_once_a_moderator_has_hidden_the_task(customer, open_task):
+    stale = Task.objects.get(pk=open_task.pk)
+    Task.objects.filter(pk=open_task.pk).update(is_hidden=True, hidden_reason="Spam")
+    stale.budget = Decimal("99.00")
+    with pytest.raises(DomainError, match="A moderator has hidden this task"):
+        services.task_edit(task=stale, by=customer, changed=["budget"])
+    open_task.refresh_from_db()
+    assert open_task.budget != Decimal("99.00")
     assert (open_task.is_hidden, open_task.hidden_reason) == (True, "Spam")
 
 
@@ -405,3 +422,41 @@ def test_saving_the_form_unchanged_tells_nobody(customer_client, open_task):
     assert response.status_code == 302 and response["Location"] == open_task.get_absolute_url()
     assert messages_of(response) == ["Nothing was changed."]
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("due", ["9999-12-31", "far"])
+def test_a_due_date_more_than_a_year_away_is_refused_in_words(customer_client, due):
+    latest = timezone.localdate() + timezone.timedelta(days=365)
+    if due == "far":
+        due = (latest + timezone.timedelta(days=1)).isoformat()
+    page = customer_client.get(reverse("marketplace:task_create")).content.decode()
+    assert f"within a year (by {latest:%-d %B %Y})" in page
+    data = {
+        "title": "Paint the garden fence",
+        "description": "Two coats on a twelve-metre fence; paint and brushes are here.",
+        "category": Category.objects.first().pk,
+        "budget": "120",
+        "city": "York",
+        "due_date": due,
+    }
+    response = customer_client.post(reverse("marketplace:task_create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["due_date"] == [
+        f"Choose a due date within a year, by {latest:%-d %B %Y} at the latest."
+    ]
+    assert not Task.objects.exists()
+
+
+def test_a_due_date_exactly_a_year_away_is_fine(customer_client):
+    latest = timezone.localdate() + timezone.timedelta(days=365)
+    form = TaskForm(
+        data={
+            "title": "Paint the garden fence",
+            "description": "Two coats on a twelve-metre fence; paint and brushes are here.",
+            "category": Category.objects.first().pk,
+            "budget": "120",
+            "city": "York",
+            "due_date": latest.isoformat(),
+        }
+    )
+    assert form.is_valid(), form.errors

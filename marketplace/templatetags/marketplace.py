@@ -3,7 +3,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from marketplace.models import REVIEW_BLIND_DAYS, Agreement, Bid, Task
+from marketplace.models import REVIEW_BLIND_DAYS
 
 register = template.Library()
 
@@ -45,16 +45,3 @@ def page_url(context, number, param="page") -> str:
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
-
-
-STATUS_LABELS = {
-    **dict(Bid.Status.choices),
-    **dict(Agreement.Status.choices),
-    **dict(Task.Status.choices),
-}
-
-
-@register.filter
-def status_label(code: str) -> str:
-    """The human label of a task, bid or agreement status code (timeline entries hold codes)."""
-    return STATUS_LABELS.get(code, code).lower()
