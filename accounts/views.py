@@ -14,6 +14,7 @@ from tasker.ratelimit import RateLimitMixin
 
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, SignupForm
 from .models import User
+from .throttle import unlock_account
 
 
 class SignupView(RateLimitMixin, CreateView):
@@ -66,6 +67,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = True
     post_reset_login_backend = "accounts.backends.EmailOrUsernameBackend"
+
+    def form_valid(self, form):
+        # Whoever opened the link owns the mailbox: failed sign-ins no longer hold them back.
+        unlock_account(form.user.username)
+        return super().form_valid(form)
 
 
 class ProfileEditView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):

@@ -149,14 +149,22 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
 
 # --- Throttling ---
-# django-axes: lock a username + address pair after repeated failures (stored in the
-# database, so every app server sees them). Unknown usernames count like wrong passwords.
+# django-axes: lock an account + address pair after repeated failures (stored in the
+# database, so every app server sees them). The account is the one the login names,
+# however it was written (username or email, any case); unknown logins count alike.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.backends.login_key"
+# Two wider limits on top (accounts/throttle.py), counted from django-axes' failure log:
+# failures from one address across every account (password spraying), and failures
+# against one account from every address, slower and for longer.
+AXES_HANDLER = "accounts.throttle.AccountThrottleHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_ADDRESS_FAILURE_LIMIT = env.str("LOGIN_ADDRESS_FAILURE_LIMIT", default="20/h")
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.str("LOGIN_ACCOUNT_FAILURE_LIMIT", default="50/d")
 # Behind reverse proxies every request comes from a proxy's address: count them so that
 # throttling sees the client's (tasker/ratelimit.py: client_ip). Otherwise five wrong
 # passwords from anyone would lock an account for everybody.
