@@ -29,6 +29,9 @@ class User(AbstractUser):
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("10000"))],
         help_text="In pounds; shown to customers on your profile (taskers only).",
     )
+    email_verified = models.BooleanField(
+        default=False, help_text="Whether the user opened the link sent to their email address."
+    )
     email_muted_kinds = models.JSONField(
         default=list, blank=True, help_text="Notification kinds this user gets no email for."
     )

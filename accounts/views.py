@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -10,8 +11,9 @@ from django.views.generic import CreateView, DetailView, UpdateView
 
 from marketplace.models import Review
 from marketplace.selectors import user_with_reputation
-from tasker.ratelimit import RateLimitMixin
+from tasker.ratelimit import RateLimitMixin, allow
 
+from .email_services import email_verify_send, password_changed_notify
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, SignupForm
 from .models import User
 from .throttle import unlock_account
@@ -31,7 +33,12 @@ class SignupView(RateLimitMixin, CreateView):
     def form_valid(self, form):
         response = super().form_valid(form)
         login(self.request, self.object, backend="accounts.backends.EmailOrUsernameBackend")
-        messages.success(self.request, f"Welcome to Tasker, {self.object.name}! You are signed in.")
+        email_verify_send(user=self.object)
+        messages.success(
+            self.request,
+            f"Welcome to Tasker, {self.object.name}! You are signed in. To confirm your email "
+            f"address, open the link we sent to {self.object.email}.",
+        )
         return response
 
 
@@ -56,11 +63,28 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile_edit")
     success_message = "Your password was changed. Your other sessions have been signed out."
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed_notify(user=form.user)
+        return response
 
-class PasswordResetView(SuccessMessageMixin, auth_views.PasswordResetView):
+
+class PasswordResetView(RateLimitMixin, SuccessMessageMixin, auth_views.PasswordResetView):
+    ratelimit_scope = "password_reset"  # per address asking
     success_url = reverse_lazy("accounts:password_reset_done")
     email_template_name = "registration/password_reset_email.txt"
     success_message = "If an account uses that email, a reset link is on its way."
+
+    def form_valid(self, form):
+        # Links name SITE_URL, never the Host header a request claims.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        # A few emails an hour per address asked for, whether an account uses it or not,
+        # and the same page either way: nobody can flood a mailbox or learn who has one.
+        email = form.cleaned_data["email"].lower()
+        if not allow(self.request, "password_reset_account", who=email):
+            messages.success(self.request, self.get_success_message(form.cleaned_data))
+            return redirect(self.success_url)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -146,6 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# How long a link confirming an email address works.
+EMAIL_CONFIRM_MAX_AGE = env.int("EMAIL_CONFIRM_MAX_AGE", default=60 * 60 * 24)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
 
 # --- Throttling ---
@@ -176,6 +178,11 @@ RATE_LIMITS = {
     "bid": env.str("RATE_LIMIT_BID", default="30/h"),
     "message": env.str("RATE_LIMIT_MESSAGE", default="60/h"),
     "report": env.str("RATE_LIMIT_REPORT", default="20/h"),
+    "email_change": env.str("RATE_LIMIT_EMAIL_CHANGE", default="5/h"),
+    "email_verify": env.str("RATE_LIMIT_EMAIL_VERIFY", default="3/h"),
+    # Password reset emails: per address asking, and per address asked for.
+    "password_reset": env.str("RATE_LIMIT_PASSWORD_RESET", default="3/h"),
+    "password_reset_account": env.str("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", default="3/h"),
 }
 
 # --- Email ---
@@ -202,6 +209,8 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tasker <no-reply@tasker.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to about their account, e.g. to appeal a suspension.
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@tasker.local")
 # Where the site is served, for links in emails (sent without a request at hand).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

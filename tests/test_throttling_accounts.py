@@ -11,7 +11,10 @@ from .factories import PASSWORD, UserFactory
 LOGIN = "/accounts/login/"
 
 
-def attempt(login, password="wrong-password", addr="10.0.0.1", client=None):
+WRONG = "wrong-password"  # noqa: S105
+
+
+def attempt(login, password=WRONG, addr="10.0.0.1", client=None):
     return (client or Client()).post(
         LOGIN, {"username": login, "password": password}, REMOTE_ADDR=addr
     )
