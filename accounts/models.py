@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from tasker.validators import single_line
+
 
 class User(AbstractUser):
     class Role(models.TextChoices):
@@ -13,13 +15,21 @@ class User(AbstractUser):
         TASKER = "tasker", "Tasker — I do tasks"
         BOTH = "both", "Both"
 
+    # Django's own name fields, with the one-line rule of every short text field.
+    first_name = models.CharField(
+        "first name", max_length=150, blank=True, validators=[single_line]
+    )
+    last_name = models.CharField("last name", max_length=150, blank=True, validators=[single_line])
     email = models.EmailField("email address")
-    display_name = models.CharField(max_length=80, blank=True)
+    display_name = models.CharField(max_length=80, blank=True, validators=[single_line])
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CUSTOMER)
     bio = models.TextField(max_length=2000, blank=True)
-    city = models.CharField(max_length=80, blank=True)
+    city = models.CharField(max_length=80, blank=True, validators=[single_line])
     skills = models.CharField(
-        max_length=300, blank=True, help_text="Comma-separated, e.g. painting, flat-pack, IKEA"
+        max_length=300,
+        blank=True,
+        help_text="Comma-separated, e.g. painting, flat-pack, IKEA",
+        validators=[single_line],
     )
     hourly_rate = models.DecimalField(
         max_digits=7,

@@ -2,6 +2,7 @@
 
 import datetime
 import os
+from html.parser import HTMLParser
 
 from django.apps import apps
 from django.contrib.messages import get_messages
@@ -73,3 +74,47 @@ def admin_form_data(response) -> dict:
 def running_in_ci() -> bool:
     """Under CI a missing browser or Redis fails the run instead of skipping tests."""
     return os.environ.get("CI", "").lower() in {"true", "1", "yes"}
+
+
+class FormFields(HTMLParser):
+    """The forms of a page: each one's action and what it sends as shown (inputs, checked
+    boxes, selected options, textarea text)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self.select = self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        fields = self.forms[-1]["fields"] if self.forms else {}
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action"), "fields": {}})
+        elif tag == "input" and attrs.get("name"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                fields[attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            self.select = attrs.get("name")
+        elif tag == "option" and self.select and "selected" in attrs:
+            fields[self.select] = attrs.get("value", "")
+        elif tag == "textarea":
+            self.textarea = attrs.get("name")
+            fields[self.textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.forms[-1]["fields"][self.textarea] += data.lstrip("\n")
+
+
+def page_form(response, action=None) -> dict:
+    """What the page's main form (the one posting to `action`, or to itself) sends as shown."""
+    parser = FormFields()
+    parser.feed(response.content.decode())
+    form = next(f for f in parser.forms if f["action"] == action)
+    return form["fields"]

@@ -1,7 +1,6 @@
 """Changing the email address takes the password and a link opened at the new address."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -12,47 +11,11 @@ from django.urls import reverse
 from accounts.models import User
 
 from .factories import PASSWORD, UserFactory
-from .helpers import messages_of
+from .helpers import messages_of, page_form
 
 pytestmark = pytest.mark.django_db
 
 ATTACKER = "mallory@evil.example"
-
-
-class FormFields(HTMLParser):
-    """The forms of a page: each one's action and what it sends as shown (inputs, checked
-    boxes, selected options, textarea text)."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-        self.select = self.textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        fields = self.forms[-1]["fields"] if self.forms else {}
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action"), "fields": {}})
-        elif tag == "input" and attrs.get("name"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
-                fields[attrs["name"]] = attrs.get("value", "")
-        elif tag == "select":
-            self.select = attrs.get("name")
-        elif tag == "option" and self.select and "selected" in attrs:
-            fields[self.select] = attrs.get("value", "")
-        elif tag == "textarea":
-            self.textarea = attrs.get("name")
-            fields[self.textarea] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.forms[-1]["fields"][self.textarea] += data.lstrip("\n")
 
 
 @pytest.fixture(autouse=True)
@@ -60,14 +23,6 @@ def emails_sent_at_once(monkeypatch):
     """Each test runs in one transaction that never commits: send what waits for the
     commit (the emails) straight away instead."""
     monkeypatch.setattr("accounts.emails.transaction.on_commit", lambda f, robust=False: f())
-
-
-def page_form(response, action=None) -> dict:
-    """What the page's main form (the one posting to `action`, or to itself) sends as shown."""
-    parser = FormFields()
-    parser.feed(response.content.decode())
-    form = next(f for f in parser.forms if f["action"] == action)
-    return form["fields"]
 
 
 def confirm_link_in(message) -> str:
