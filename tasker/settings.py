@@ -145,7 +145,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn (offline, no network): dictionary words, dates, keyboard patterns, names.
+    {"NAME": "accounts.passwords.StrengthValidator"},
 ]
+# zxcvbn's score from 0 to 4: 3 means "safely unguessable" against online attacks with
+# throttling, and refuses "Summer2026".
+PASSWORD_MINIMAL_STRENGTH = env.int("PASSWORD_MINIMAL_STRENGTH", default=3)
+PASSWORD_EXTRA_DICTIONARY = ["tasker"]
 # How long a link confirming an email address works.
 EMAIL_CONFIRM_MAX_AGE = env.int("EMAIL_CONFIRM_MAX_AGE", default=60 * 60 * 24)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
