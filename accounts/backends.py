@@ -22,8 +22,12 @@ class EmailOrUsernameBackend(ModelBackend):
             # Hash anyway so an unknown login takes as long as a wrong password.
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
+        if user.check_password(password):
+            if self.user_can_authenticate(user):
+                return user
+            if request is not None:
+                # Only someone who knows the password learns the account is suspended.
+                request.login_refused_user = user
         return None
 
 

@@ -22,6 +22,7 @@ KINDS = (
     "email_changed",
     "password_changed",
     "account_suspended",
+    "account_reinstated",
 )
 
 

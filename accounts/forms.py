@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
 from .models import User
@@ -51,6 +52,18 @@ class LoginForm(ErrorSummaryTakesFocus, auth_forms.AuthenticationForm):
         self.error_messages["invalid_login"] = (
             "That username or email and password do not match an active account. "
             "Passwords are case-sensitive."
+        )
+
+    def get_invalid_login_error(self):
+        # Set by the backend only when the password was right (accounts/backends.py).
+        user = getattr(self.request, "login_refused_user", None)
+        if user is None or user.is_active:
+            return super().get_invalid_login_error()
+        reason = f" The reason given: {user.suspension_reason}" if user.suspension_reason else ""
+        return forms.ValidationError(
+            f"This account is suspended, so it cannot sign in.{reason} If you think this is a "
+            f"mistake, write to {settings.SUPPORT_EMAIL} to appeal.",
+            code="suspended",
         )
 
 

@@ -42,6 +42,13 @@ class User(AbstractUser):
     email_verified = models.BooleanField(
         default=False, help_text="Whether the user opened the link sent to their email address."
     )
+    # The current suspension (is_active off), as the user is told it; the admin's history
+    # keeps every suspension and reinstatement with who and why.
+    suspension_reason = models.CharField(max_length=500, blank=True, validators=[single_line])
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     email_muted_kinds = models.JSONField(
         default=list, blank=True, help_text="Notification kinds this user gets no email for."
     )
