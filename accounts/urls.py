@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import email_views, views
+from . import email_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -41,6 +41,16 @@ urlpatterns = [
         "accounts/email/resend/",
         email_views.EmailVerifyResendView.as_view(),
         name="email_verify_resend",
+    ),
+    path(
+        "accounts/two-factor/setup/",
+        two_factor_views.TwoFactorSetupView.as_view(),
+        name="two_factor_setup",
+    ),
+    path(
+        "accounts/two-factor/",
+        two_factor_views.TwoFactorVerifyView.as_view(),
+        name="two_factor_verify",
     ),
     path("u/<str:username>/", views.ProfileView.as_view(), name="profile"),
 ]

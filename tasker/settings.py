@@ -25,7 +25,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, opened only after a second factor (accounts/admin_site.py).
+    "accounts.admin_apps.TaskerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,6 +36,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "marketplace",
 ]
@@ -47,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SignOutInactiveUsersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -154,6 +159,8 @@ PASSWORD_MINIMAL_STRENGTH = env.int("PASSWORD_MINIMAL_STRENGTH", default=3)
 PASSWORD_EXTRA_DICTIONARY = ["tasker"]
 # How long a link confirming an email address works.
 EMAIL_CONFIRM_MAX_AGE = env.int("EMAIL_CONFIRM_MAX_AGE", default=60 * 60 * 24)
+# Staff sign in to the admin with a TOTP app as a second factor (accounts/two_factor.py).
+OTP_TOTP_ISSUER = "Tasker"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
 
 # --- Throttling ---
@@ -184,6 +191,7 @@ RATE_LIMITS = {
     "bid": env.str("RATE_LIMIT_BID", default="30/h"),
     "message": env.str("RATE_LIMIT_MESSAGE", default="60/h"),
     "report": env.str("RATE_LIMIT_REPORT", default="20/h"),
+    "two_factor": env.str("RATE_LIMIT_TWO_FACTOR", default="30/h"),
     "email_change": env.str("RATE_LIMIT_EMAIL_CHANGE", default="5/h"),
     "email_verify": env.str("RATE_LIMIT_EMAIL_VERIFY", default="3/h"),
     # Password reset emails: per address asking, and per address asked for.

@@ -118,3 +118,20 @@ def page_form(response, action=None) -> dict:
     parser.feed(response.content.decode())
     form = next(f for f in parser.forms if f["action"] == action)
     return form["fields"]
+
+
+def force_login(client, user):
+    """Sign `user` in to a test client; staff also pass the second factor, as after
+    entering a code from their app (the admin opens only then)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if user.is_staff:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
