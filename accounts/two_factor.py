@@ -21,9 +21,15 @@ from .models import User
 RECOVERY_CODES = 10
 
 
+def has_app(user: User) -> bool:
+    """Whether the user has an authenticator app set up (recovery codes alone do not count:
+    they are for signing in while the app is lost, not instead of it)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def two_factor_url(user: User, next_url: str = "") -> str:
     """Where a staff member goes for the second factor: set up a device, or enter a code."""
-    name = "verify" if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "setup"
+    name = "verify" if has_app(user) else "setup"
     url = reverse(f"accounts:two_factor_{name}")
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 

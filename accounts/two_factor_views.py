@@ -15,6 +15,7 @@ from tasker.ratelimit import RateLimitMixin
 from .forms import ErrorSummaryTakesFocus
 from .two_factor import (
     base32_secret,
+    has_app,
     new_key,
     qr_code_data_uri,
     setup_device,
@@ -48,7 +49,7 @@ class StaffTwoFactorMixin(LoginRequiredMixin, RateLimitMixin):
         return reverse("admin:index")
 
     def has_device(self) -> bool:
-        return any(True for _ in devices_for_user(self.request.user))
+        return has_app(self.request.user)
 
 
 class TwoFactorSetupView(StaffTwoFactorMixin, View):

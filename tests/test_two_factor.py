@@ -122,6 +122,16 @@ def test_a_recovery_code_works_once(staff):
     assert second.get(ADMIN).status_code == 302
 
 
+def test_staff_left_with_recovery_codes_only_set_up_a_new_app(staff):
+    """A superuser removed the lost app's device; the recovery codes are still there."""
+    recovery = staff.staticdevice_set.create(name="Recovery codes", confirmed=True)
+    recovery.token_set.create(token="abcd2345")
+    client = password_only(staff)
+    response = client.get(ADMIN, follow=True)
+    assert response.redirect_chain[-1][0] == f"{SETUP}?next=%2Fadmin%2F"
+    assert response.status_code == 200
+
+
 def test_a_foreign_next_is_not_followed(staff):
     device = enrolled(staff)
     client = password_only(staff)
