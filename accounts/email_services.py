@@ -12,7 +12,10 @@ from .emails import account_email
 from .models import User
 from .tokens import email_token, read_email_token
 
-INVALID_LINK = "This link is invalid or has expired. Ask for a new one from your profile."
+INVALID_LINK = (
+    "This link no longer works: it was already used, it has expired, or it is incomplete. "
+    "Ask for a new one from your profile."
+)
 
 
 def _confirm_link(*, user: User, new_email: str) -> str:

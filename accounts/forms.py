@@ -59,7 +59,7 @@ class LoginForm(ErrorSummaryTakesFocus, auth_forms.AuthenticationForm):
         user = getattr(self.request, "login_refused_user", None)
         if user is None or user.is_active:
             return super().get_invalid_login_error()
-        reason = f" The reason given: {user.suspension_reason}" if user.suspension_reason else ""
+        reason = f" The reason given: “{user.suspension_reason}”." if user.suspension_reason else ""
         return forms.ValidationError(
             f"This account is suspended, so it cannot sign in.{reason} If you think this is a "
             f"mistake, write to {settings.SUPPORT_EMAIL} to appeal.",

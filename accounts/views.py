@@ -34,11 +34,8 @@ class SignupView(RateLimitMixin, CreateView):
         response = super().form_valid(form)
         login(self.request, self.object, backend="accounts.backends.EmailOrUsernameBackend")
         email_verify_send(user=self.object)
-        messages.success(
-            self.request,
-            f"Welcome to Tasker, {self.object.name}! You are signed in. To confirm your email "
-            f"address, open the link we sent to {self.object.email}.",
-        )
+        # The banner on every page asks for the confirmation (partials/_verify_email_banner.html).
+        messages.success(self.request, f"Welcome to Tasker, {self.object.name}! You are signed in.")
         return response
 
 
