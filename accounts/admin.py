@@ -1,16 +1,28 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 
 from marketplace import services
+from marketplace.admin import ask_first
 from marketplace.states import DomainError
+from tasker.validators import single_line
 
 from .models import User
 
 STAFF_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 # What would let a moderator sign in as someone: the email (a reset link goes there); the
 # password has its own page, see `user_change_password`.
-SUPERUSER_ONLY_FIELDS = (*STAFF_ONLY_FIELDS, "is_active", "email")
+SUPERUSER_ONLY_FIELDS = (*STAFF_ONLY_FIELDS, "is_active", "email", "email_verified")
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(
+        max_length=User._meta.get_field("suspension_reason").max_length,
+        help_text="The user is emailed this reason, with how to appeal, and sees it if they "
+        "try to sign in. It is kept in the user's history with your name.",
+        validators=[single_line],
+    )
 
 
 @admin.register(User)
@@ -28,7 +40,14 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
     search_fields = ("username", "email", "display_name", "first_name", "last_name")
     date_hierarchy = "date_joined"
-    readonly_fields = ("last_login", "date_joined")
+    # A suspension is made and lifted by the actions, which ask for the reason and tell the user.
+    readonly_fields = (
+        "last_login",
+        "date_joined",
+        "suspension_reason",
+        "suspended_at",
+        "suspended_by",
+    )
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (
@@ -44,6 +63,10 @@ class UserAdmin(DjangoUserAdmin):
                     "email_muted_kinds",
                 )
             },
+        ),
+        (
+            "Email and suspension",
+            {"fields": ("email_verified", "suspension_reason", "suspended_at", "suspended_by")},
         ),
     )
     add_fieldsets = (
@@ -74,22 +97,44 @@ class UserAdmin(DjangoUserAdmin):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
-    @admin.action(description="Suspend selected users (signs them out)", permissions=["change"])
+    @admin.action(
+        description="Suspend selected users (asks for a reason; signs them out)",
+        permissions=["change"],
+    )
     def suspend_selected(self, request, queryset):
-        self._apply(request, queryset, services.user_suspend, "Suspended")
+        form = SuspendForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            title = f"Suspend {queryset.count()} user(s)"
+            return ask_first(self, request, queryset, form, title=title, action="suspend_selected")
+        reason = form.cleaned_data["reason"]
+        self._apply(
+            request,
+            queryset,
+            lambda user, by: services.user_suspend(user=user, by=by, reason=reason),
+            "Suspended",
+            note=f"Suspended: {reason}",
+        )
+        return None
 
     @admin.action(description="Reinstate selected users", permissions=["change"])
     def reinstate_selected(self, request, queryset):
-        self._apply(request, queryset, services.user_reinstate, "Reinstated")
+        self._apply(
+            request,
+            queryset,
+            lambda user, by: services.user_reinstate(user=user, by=by),
+            "Reinstated",
+            note="Reinstated",
+        )
 
-    def _apply(self, request, queryset, service, verb: str) -> None:
+    def _apply(self, request, queryset, service, verb: str, *, note: str) -> None:
         done = 0
         for user in queryset:
             try:
-                service(user=user, by=request.user)
+                service(user, request.user)
             except DomainError as error:
                 self.message_user(request, f"{user}: {error}", messages.ERROR)
                 continue
-            self.log_change(request, user, verb)
+            # Who and why, in the user's admin history.
+            self.log_change(request, user, note)
             done += 1
         self.message_user(request, f"{verb} {done} user(s).", messages.SUCCESS)

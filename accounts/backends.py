@@ -22,8 +22,12 @@ class EmailOrUsernameBackend(ModelBackend):
             # Hash anyway so an unknown login takes as long as a wrong password.
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
+        if user.check_password(password):
+            if self.user_can_authenticate(user):
+                return user
+            if request is not None:
+                # Only someone who knows the password learns the account is suspended.
+                request.login_refused_user = user
         return None
 
 
@@ -34,5 +38,15 @@ LOGIN_KEY_MAX_LENGTH = 255
 
 
 def login_key(request, credentials) -> str:
-    """What django-axes counts failures against: the login as typed, case-folded."""
-    return (credentials or {}).get("username", "").strip().lower()[:LOGIN_KEY_MAX_LENGTH]
+    """What django-axes counts failures against: the account the login names.
+
+    "Sam", "sam" and "sam@example.com" all count against Sam's account, so changing the
+    spelling after a lock-out gains nothing. A login that names no account counts against
+    itself, case-folded, and so is answered exactly like one that does.
+    """
+    typed = (credentials or {}).get("username", "").strip()[:LOGIN_KEY_MAX_LENGTH]
+    username = (
+        User.objects.filter(username__iexact=typed).values_list("username", flat=True).first()
+        or User.objects.filter(email__iexact=typed).values_list("username", flat=True).first()
+    )
+    return (username or typed).lower()

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
 from tasker.widgets import RadioSelect
@@ -55,19 +56,60 @@ class LoginForm(ErrorSummaryTakesFocus, auth_forms.AuthenticationForm):
             "Passwords are case-sensitive."
         )
 
+    def get_invalid_login_error(self):
+        # Set by the backend only when the password was right (accounts/backends.py).
+        user = getattr(self.request, "login_refused_user", None)
+        if user is None or user.is_active:
+            return super().get_invalid_login_error()
+        reason = f" The reason given: “{user.suspension_reason}”." if user.suspension_reason else ""
+        return forms.ValidationError(
+            f"This account is suspended, so it cannot sign in.{reason} If you think this is a "
+            f"mistake, write to {settings.SUPPORT_EMAIL} to appeal.",
+            code="suspended",
+        )
+
 
 class PasswordChangeForm(ErrorSummaryTakesFocus, auth_forms.PasswordChangeForm):
     pass
 
 
 class ProfileForm(forms.ModelForm):
+    # The email address has its own form (EmailChangeForm): changing it needs the password.
     class Meta:
         model = User
-        fields = ("display_name", "email", "role", "city", "bio", "skills", "hourly_rate")
+        fields = ("display_name", "role", "city", "bio", "skills", "hourly_rate")
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
+
+class EmailChangeForm(ErrorSummaryTakesFocus, forms.Form):
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        help_text="We send a link there; your address changes when you open it.",
+    )
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
     def clean_email(self) -> str:
-        return check_email_free(self.cleaned_data["email"], exclude=self.instance)
+        email = self.cleaned_data["email"]
+        if email.lower() == self.user.email.lower():
+            raise forms.ValidationError("That is already your address.", code="same_email")
+        return check_email_free(email, exclude=self.user)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That is not your current password.", code="password_incorrect"
+            )
+        return password
 
 
 class AccountDeleteForm(ErrorSummaryTakesFocus, forms.Form):

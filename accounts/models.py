@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from tasker.validators import single_line
+
 # How a deleted account appears wherever its agreements, reviews and messages are shown.
 DELETED_NAME = "Deleted user"
 
@@ -16,13 +18,21 @@ class User(AbstractUser):
         TASKER = "tasker", "Tasker — I do tasks"
         BOTH = "both", "Both"
 
+    # Django's own name fields, with the one-line rule of every short text field.
+    first_name = models.CharField(
+        "first name", max_length=150, blank=True, validators=[single_line]
+    )
+    last_name = models.CharField("last name", max_length=150, blank=True, validators=[single_line])
     email = models.EmailField("email address")
-    display_name = models.CharField(max_length=80, blank=True)
+    display_name = models.CharField(max_length=80, blank=True, validators=[single_line])
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CUSTOMER)
     bio = models.TextField(max_length=2000, blank=True)
-    city = models.CharField(max_length=80, blank=True)
+    city = models.CharField(max_length=80, blank=True, validators=[single_line])
     skills = models.CharField(
-        max_length=300, blank=True, help_text="Comma-separated, e.g. painting, flat-pack, IKEA"
+        max_length=300,
+        blank=True,
+        help_text="Comma-separated, e.g. painting, flat-pack, IKEA",
+        validators=[single_line],
     )
     hourly_rate = models.DecimalField(
         max_digits=7,
@@ -31,6 +41,16 @@ class User(AbstractUser):
         blank=True,
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("10000"))],
         help_text="In pounds; shown to customers on your profile (taskers only).",
+    )
+    email_verified = models.BooleanField(
+        default=False, help_text="Whether the user opened the link sent to their email address."
+    )
+    # The current suspension (is_active off), as the user is told it; the admin's history
+    # keeps every suspension and reinstatement with who and why.
+    suspension_reason = models.CharField(max_length=500, blank=True, validators=[single_line])
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     email_muted_kinds = models.JSONField(
         default=list, blank=True, help_text="Notification kinds this user gets no email for."

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import email_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -30,6 +30,27 @@ urlpatterns = [
         "accounts/password/reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("accounts/email/", email_views.EmailChangeView.as_view(), name="email_change"),
+    path(
+        "accounts/email/confirm/<str:token>/",
+        email_views.EmailConfirmView.as_view(),
+        name="email_confirm",
+    ),
+    path(
+        "accounts/email/resend/",
+        email_views.EmailVerifyResendView.as_view(),
+        name="email_verify_resend",
+    ),
+    path(
+        "accounts/two-factor/setup/",
+        two_factor_views.TwoFactorSetupView.as_view(),
+        name="two_factor_setup",
+    ),
+    path(
+        "accounts/two-factor/",
+        two_factor_views.TwoFactorVerifyView.as_view(),
+        name="two_factor_verify",
     ),
     path("u/<str:username>/", views.ProfileView.as_view(), name="profile"),
     path("accounts/data/", views.DataExportView.as_view(), name="data_export"),

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -19,12 +20,14 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 
 from marketplace.models import Review
 from marketplace.selectors import user_with_reputation
-from tasker.ratelimit import RateLimitMixin
+from tasker.ratelimit import RateLimitMixin, allow
 
 from .data import account_delete, account_deletion_refusal, account_export
+from .email_services import email_verify_send, password_changed_notify
 from .forms import AccountDeleteForm, LoginForm, PasswordChangeForm, ProfileForm, SignupForm
 from .models import User
 from .registry import AccountDeletionRefused
+from .throttle import unlock_account
 
 
 class SignupView(RateLimitMixin, CreateView):
@@ -41,6 +44,8 @@ class SignupView(RateLimitMixin, CreateView):
     def form_valid(self, form):
         response = super().form_valid(form)
         login(self.request, self.object, backend="accounts.backends.EmailOrUsernameBackend")
+        email_verify_send(user=self.object)
+        # The banner on every page asks for the confirmation (partials/_verify_email_banner.html).
         messages.success(self.request, f"Welcome to Tasker, {self.object.name}! You are signed in.")
         return response
 
@@ -75,17 +80,39 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile_edit")
     success_message = "Your password was changed. Your other sessions have been signed out."
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed_notify(user=form.user)
+        return response
 
-class PasswordResetView(SuccessMessageMixin, auth_views.PasswordResetView):
+
+class PasswordResetView(RateLimitMixin, SuccessMessageMixin, auth_views.PasswordResetView):
+    ratelimit_scope = "password_reset"  # per address asking
     success_url = reverse_lazy("accounts:password_reset_done")
     email_template_name = "registration/password_reset_email.txt"
     success_message = "If an account uses that email, a reset link is on its way."
+
+    def form_valid(self, form):
+        # Links name SITE_URL, never the Host header a request claims.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        # A few emails an hour per address asked for, whether an account uses it or not,
+        # and the same page either way: nobody can flood a mailbox or learn who has one.
+        email = form.cleaned_data["email"].lower()
+        if not allow(self.request, "password_reset_account", who=email):
+            messages.success(self.request, self.get_success_message(form.cleaned_data))
+            return redirect(self.success_url)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = True
     post_reset_login_backend = "accounts.backends.EmailOrUsernameBackend"
+
+    def form_valid(self, form):
+        # Whoever opened the link owns the mailbox: failed sign-ins no longer hold them back.
+        unlock_account(form.user.username)
+        return super().form_valid(form)
 
 
 class ProfileEditView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):

@@ -5,6 +5,8 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from tasker.validators import single_line
+
 from . import services
 from .models import (
     Agreement,
@@ -24,7 +26,9 @@ from .states import DomainError
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        max_length=200, help_text="The author sees this reason next to the hidden content."
+        max_length=200,
+        help_text="The author sees this reason next to the hidden content.",
+        validators=[single_line],
     )
 
 

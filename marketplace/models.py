@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from tasker.validators import single_line
+
 from .states import Party, StatefulModel, transition
 from .subqueries import row_count
 
@@ -33,9 +35,9 @@ def fts_phrase(word: str) -> str:
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=60, unique=True, validators=[single_line])
     slug = models.SlugField(max_length=60, unique=True)
-    description = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=200, blank=True, validators=[single_line])
 
     class Meta:
         ordering = ["name"]
@@ -51,7 +53,7 @@ class Moderated(models.Model):
     OWNER_FIELD = ""  # the field holding the content's author
 
     is_hidden = models.BooleanField(default=False)
-    hidden_reason = models.CharField(max_length=200, blank=True)
+    hidden_reason = models.CharField(max_length=200, blank=True, validators=[single_line])
 
     class Meta:
         abstract = True
@@ -173,14 +175,14 @@ class Task(StatefulModel, Moderated):
         related_name="tasks",
         db_index=False,
     )
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, validators=[single_line])
     description = models.TextField(max_length=5000)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tasks")
     budget = models.DecimalField(
         max_digits=9, decimal_places=2, validators=amount_validators, help_text="In pounds."
     )
-    city = models.CharField(max_length=80, blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
+    city = models.CharField(max_length=80, blank=True, validators=[single_line])
+    postcode = models.CharField(max_length=10, blank=True, validators=[single_line])
     is_remote = models.BooleanField("can be done remotely", default=False)
     due_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -405,7 +407,7 @@ class Agreement(StatefulModel):
         db_index=False,
     )
     # The terms as agreed: later edits of the task do not change them.
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, validators=[single_line])
     description = models.TextField()
     price = models.DecimalField(max_digits=9, decimal_places=2)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)

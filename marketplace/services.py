@@ -9,11 +9,15 @@ from collections.abc import Callable
 from decimal import Decimal
 from uuid import UUID
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.emails import account_email
 from accounts.models import User
 
+from .emails import absolute_url
 from .models import (
     Agreement,
     Bid,
@@ -453,26 +457,60 @@ def _require_rank_over(user: User, by: User) -> None:
 
 
 @transaction.atomic
-def user_suspend(*, user: User, by: User) -> None:
-    """Suspend an account: it is signed out on its next request and cannot sign in.
+def user_suspend(*, user: User, by: User, reason: str) -> None:
+    """Suspend an account for `reason`: it is signed out on its next request and cannot
+    sign in; its owner is emailed the reason and how to appeal.
 
     Its open tasks disappear from public pages (TaskQuerySet.public checks is_active).
     """
     _require_rank_over(user, by)
     if user.pk == by.pk:
         raise DomainError("You cannot suspend yourself.")
-    User.objects.filter(pk=user.pk).update(is_active=False)
-    user.is_active = False
+    if not reason.strip():
+        raise DomainError("Give the reason for the suspension: the user is told it.")
+    fields = {
+        "is_active": False,
+        "suspension_reason": reason,
+        "suspended_at": timezone.now(),
+        "suspended_by": by,
+    }
+    User.objects.filter(pk=user.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    account_email(
+        "account_suspended",
+        to=user.email,
+        name=user.name,
+        username=user.username,
+        reason=reason,
+        support_email=settings.SUPPORT_EMAIL,
+    )
 
 
 @transaction.atomic
 def user_reinstate(*, user: User, by: User) -> None:
-    """Lift a suspension. A deleted account stays closed."""
+    """Lift a suspension, and tell the user. A deleted account stays closed."""
     _require_rank_over(user, by)
     if user.is_deleted:
         raise DomainError("A deleted account cannot be reinstated.")
-    User.objects.filter(pk=user.pk).update(is_active=True)
-    user.is_active = True
+    was_suspended = not user.is_active
+    fields = {
+        "is_active": True,
+        "suspension_reason": "",
+        "suspended_at": None,
+        "suspended_by": None,
+    }
+    User.objects.filter(pk=user.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if was_suspended:
+        account_email(
+            "account_reinstated",
+            to=user.email,
+            name=user.name,
+            username=user.username,
+            login_url=absolute_url(reverse("accounts:login")),
+        )
 
 
 @transaction.atomic

@@ -48,10 +48,13 @@ def client_ip(request: HttpRequest) -> str:
     return forwarded[-proxies] if len(forwarded) >= proxies else remote
 
 
-def allow(request: HttpRequest, scope: str) -> bool:
-    """Count one more `scope` action for this requester; say whether it is within the limit."""
+def allow(request: HttpRequest, scope: str, *, who: str | None = None) -> bool:
+    """Count one more `scope` action for this requester (or for `who`, e.g. the account an
+    action is aimed at); say whether it is within the limit."""
     limit, period = parse_rate(settings.RATE_LIMITS[scope])
-    if request.user.is_authenticated:
+    if who is not None:
+        who = f"for:{who}"
+    elif request.user.is_authenticated:
         who = f"user:{request.user.pk}"
     else:
         who = f"ip:{client_ip(request)}"

@@ -25,7 +25,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, opened only after a second factor (accounts/admin_site.py).
+    "accounts.admin_apps.TaskerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +38,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "tasker",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "marketplace",
 ]
@@ -49,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SignOutInactiveUsersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -162,20 +167,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn (offline, no network): dictionary words, dates, keyboard patterns, names.
+    {"NAME": "accounts.passwords.StrengthValidator"},
 ]
+# zxcvbn's score from 0 to 4: 3 means "safely unguessable" against online attacks with
+# throttling, and refuses "Summer2026".
+PASSWORD_MINIMAL_STRENGTH = env.int("PASSWORD_MINIMAL_STRENGTH", default=3)
+PASSWORD_EXTRA_DICTIONARY = ["tasker"]
+# How long a link confirming an email address works.
+EMAIL_CONFIRM_MAX_AGE = env.int("EMAIL_CONFIRM_MAX_AGE", default=60 * 60 * 24)
+# Staff sign in to the admin with a TOTP app as a second factor (accounts/two_factor.py).
+OTP_TOTP_ISSUER = "Tasker"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
 # Sessions live in the database, never only in the cache: a cache outage signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Throttling ---
-# django-axes: lock a username + address pair after repeated failures (stored in the
-# database, so every app server sees them). Unknown usernames count like wrong passwords.
+# django-axes: lock an account + address pair after repeated failures (stored in the
+# database, so every app server sees them). The account is the one the login names,
+# however it was written (username or email, any case); unknown logins count alike.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.backends.login_key"
+# Two wider limits on top (accounts/throttle.py), counted from django-axes' failure log:
+# failures from one address across every account (password spraying), and failures
+# against one account from every address, slower and for longer.
+AXES_HANDLER = "accounts.throttle.AccountThrottleHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_ADDRESS_FAILURE_LIMIT = env.str("LOGIN_ADDRESS_FAILURE_LIMIT", default="20/h")
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.str("LOGIN_ACCOUNT_FAILURE_LIMIT", default="50/d")
 # Not verbose: no "AXES: BEGIN" banner each time a command starts Django (three times over in
 # `make run`); lockouts and failed logins are still logged.
 AXES_VERBOSE = False
@@ -190,6 +213,12 @@ RATE_LIMITS = {
     "bid": env.str("RATE_LIMIT_BID", default="30/h"),
     "message": env.str("RATE_LIMIT_MESSAGE", default="60/h"),
     "report": env.str("RATE_LIMIT_REPORT", default="20/h"),
+    "two_factor": env.str("RATE_LIMIT_TWO_FACTOR", default="30/h"),
+    "email_change": env.str("RATE_LIMIT_EMAIL_CHANGE", default="5/h"),
+    "email_verify": env.str("RATE_LIMIT_EMAIL_VERIFY", default="3/h"),
+    # Password reset emails: per address asking, and per address asked for.
+    "password_reset": env.str("RATE_LIMIT_PASSWORD_RESET", default="3/h"),
+    "password_reset_account": env.str("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", default="3/h"),
 }
 
 # --- Email ---
@@ -222,7 +251,8 @@ EMAIL_RETRY_DELAYS = [
 ]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tasker <no-reply@tasker.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Where people write for help, to report a problem or about their data (the Contact page).
+# Where people write for help, to report a problem, about their data or to appeal a
+# suspension (the Contact page, the sign-in page of a suspended account).
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@tasker.local")
 # Where the site is served, for links in emails (sent without a request at hand). Unset, it
 # is the local server on PORT, which `make run PORT=8101` passes on.

@@ -112,9 +112,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    from .helpers import force_login
+
+    return force_login(Client(), user)
 
 
 @pytest.fixture

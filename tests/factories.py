@@ -32,6 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Faker("name")
     role = User.Role.BOTH
     city = "Leeds"
+    email_verified = True
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @classmethod

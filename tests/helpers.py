@@ -94,6 +94,7 @@ class _FormParser(HTMLParser):
         self._form: PageForm | None = None
         self._button: list[str] | None = None
         self._textarea: str | None = None
+        self._select: str | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -105,23 +106,32 @@ class _FormParser(HTMLParser):
         elif self._form is None:
             return
         elif tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            if kind == "submit":
-                self._form.buttons.append(attrs.get("value") or "")
-            elif kind in ("checkbox", "radio"):
-                if "checked" in attrs and attrs.get("name"):
-                    self._form.data[attrs["name"]] = attrs.get("value", "on")
-            elif attrs.get("name"):
-                self._form.data[attrs["name"]] = attrs.get("value") or ""
+            self._input(attrs)
         elif tag == "textarea" and attrs.get("name"):
             self._textarea = attrs["name"]
             self._form.data[self._textarea] = ""
+        elif tag == "select":
+            self._select = attrs.get("name")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._form.data[self._select] = attrs.get("value", "")
         elif tag == "button" and (attrs.get("type") or "submit") == "submit":
             self._button = []
 
+    def _input(self, attrs: dict) -> None:
+        kind = (attrs.get("type") or "text").lower()
+        if kind == "submit":
+            self._form.buttons.append(attrs.get("value") or "")
+        elif kind in ("checkbox", "radio"):
+            if "checked" in attrs and attrs.get("name"):
+                self._form.data[attrs["name"]] = attrs.get("value", "on")
+        elif attrs.get("name"):
+            self._form.data[attrs["name"]] = attrs.get("value") or ""
+
     def handle_data(self, data):
         if self._textarea is not None:
-            self._form.data[self._textarea] += data
+            # As in a browser, a newline right after <textarea> is not part of its value.
+            value = self._form.data[self._textarea]
+            self._form.data[self._textarea] = value + (data if value else data.lstrip("\n"))
         if self._button is not None:
             self._button.append(data)
 
@@ -130,13 +140,16 @@ class _FormParser(HTMLParser):
             self._form = None
         elif tag == "textarea":
             self._textarea = None
+        elif tag == "select":
+            self._select = None
         elif tag == "button" and self._button is not None and self._form is not None:
             self._form.buttons.append(" ".join("".join(self._button).split()))
             self._button = None
 
 
 def page_forms(response) -> list[PageForm]:
-    """The forms on a rendered page (inputs, textareas and checked boxes; not selects)."""
+    """The forms on a rendered page: what each sends as shown (inputs, checked boxes,
+    selected options, textarea text)."""
     parser = _FormParser()
     parser.feed(response.content.decode())
     return parser.forms
@@ -150,3 +163,25 @@ def post_forms(response, path: str) -> list[PageForm]:
         for form in page_forms(response)
         if form.method == "post" and (form.action or page) == path
     ]
+
+
+def page_form(response, action: str | None = None) -> dict:
+    """What the page's form posting to `action` (no action: the page itself) sends as shown."""
+    return next(form for form in page_forms(response) if (form.action or None) == action).data
+
+
+def force_login(client, user):
+    """Sign `user` in to a test client; staff also pass the second factor, as after
+    entering a code from their app (the admin opens only then)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if user.is_staff:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
@@ -58,7 +59,7 @@ def test_signing_up_creates_a_user_with_the_chosen_role_and_signs_them_in(client
     assert user.check_password(NEW_PASSWORD)
     assert response.redirect_chain[-1][0] == reverse("marketplace:dashboard")
     assert signed_in_user_id(client) == user.pk
-    assert "Welcome to Tasker, Nina Newbie! You are signed in." in shown_messages(response)
+    assert shown_messages(response) == ["Welcome to Tasker, Nina Newbie! You are signed in."]
 
 
 @pytest.mark.django_db
@@ -233,31 +234,6 @@ def test_a_user_can_edit_their_own_profile(tasker_client, tasker):
 
 
 @pytest.mark.django_db
-def test_the_profile_form_refuses_an_email_another_user_has_in_another_case(
-    customer_client, customer, tasker
-):
-    response = customer_client.post(
-        reverse("accounts:profile_edit"), profile_data(customer, email=tasker.email.upper())
-    )
-
-    assert response.status_code == 200
-    assert response.context["form"].has_error("email", code="duplicate_email")
-    customer.refresh_from_db()
-    assert customer.email == "carol@example.com"
-
-
-@pytest.mark.django_db
-def test_the_profile_form_accepts_my_own_email_in_a_new_case(customer_client, customer):
-    response = customer_client.post(
-        reverse("accounts:profile_edit"), profile_data(customer, email="CAROL@example.com")
-    )
-
-    assert response.status_code == 302
-    customer.refresh_from_db()
-    assert customer.email == "CAROL@example.com"
-
-
-@pytest.mark.django_db
 def test_posting_another_users_id_or_username_to_the_profile_form_changes_only_mine(
     customer_client, customer, tasker
 ):
@@ -308,7 +284,9 @@ def test_an_unknown_public_profile_is_404(client):
 
 
 def reset_link_from(message) -> str:
-    match = re.search(r"https?://testserver(/accounts/password/reset/\S+/)", message.body)
+    match = re.search(
+        re.escape(settings.SITE_URL) + r"(/accounts/password/reset/\S+/)", message.body
+    )
     assert match, message.body
     return match.group(1)
 

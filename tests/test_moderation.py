@@ -113,7 +113,14 @@ def test_moderator_suspends_a_user_who_is_signed_out_and_cannot_sign_in(
     assert customer_session.get("/dashboard/").status_code == 200
     task = TaskFactory(customer=customer, title="Task of a soon suspended user")
 
-    run_action(moderator_client, "/admin/accounts/user/", "suspend_selected", [customer.pk])
+    run_action(
+        moderator_client,
+        "/admin/accounts/user/",
+        "suspend_selected",
+        [customer.pk],
+        apply="1",
+        reason="Repeated no-shows",
+    )
 
     customer.refresh_from_db()
     assert not customer.is_active
@@ -123,7 +130,9 @@ def test_moderator_suspends_a_user_who_is_signed_out_and_cannot_sign_in(
     )
     assert response.status_code == 200 and not response.context["user"].is_authenticated
     assert client.get(f"/tasks/{task.pk}/").status_code == 404
-    assert LogEntry.objects.filter(object_id=str(customer.pk), change_message="Suspended").exists()
+    assert LogEntry.objects.filter(
+        object_id=str(customer.pk), change_message="Suspended: Repeated no-shows"
+    ).exists()
 
     run_action(moderator_client, "/admin/accounts/user/", "reinstate_selected", [customer.pk])
     customer.refresh_from_db()
@@ -224,7 +233,14 @@ def test_moderator_cannot_edit_or_suspend_another_staff_member(moderator_client,
     url = f"/admin/accounts/user/{staff.pk}/change/"
     assert b'name="username"' not in moderator_client.get(url).content  # read-only view
     assert moderator_client.post(url, {"username": "renamed"}).status_code == 403
-    run_action(moderator_client, "/admin/accounts/user/", "suspend_selected", [staff.pk])
+    run_action(
+        moderator_client,
+        "/admin/accounts/user/",
+        "suspend_selected",
+        [staff.pk],
+        apply="1",
+        reason="Testing",
+    )
     staff.refresh_from_db()
     assert staff.is_active and staff.username == "sam"
 

@@ -27,7 +27,7 @@ from .factories import (
     TaskFactory,
     UserFactory,
 )
-from .helpers import make_agreement
+from .helpers import force_login, make_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -269,7 +269,7 @@ PAGES = [
 def client_for(who: str, o: Objects) -> Client:
     client = Client()
     if who != "anonymous":
-        client.force_login(o[who])
+        force_login(client, o[who])
     return client
 
 

@@ -100,7 +100,7 @@ def test_a_suspended_users_next_post_does_nothing_and_ends_the_session(tasker, s
     sign_in(client, "tom")
     key = session_key(client)
     task = TaskFactory()
-    services.user_suspend(user=tasker, by=staff)
+    services.user_suspend(user=tasker, by=staff, reason="Repeated no-shows")
 
     response = client.post(
         reverse("marketplace:bid_create", args=[task.pk]),

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
-from ..helpers import running_in_ci
+from ..helpers import force_login, running_in_ci
 from .helpers import (
     VisitedPages,
     dropped_values,
@@ -132,8 +132,7 @@ def sign_in(base_url) -> Callable[[BrowserContext, object], BrowserContext]:
     """Sign a user in to a context without the log-in form (pages under test start there)."""
 
     def add_session(context: BrowserContext, user) -> BrowserContext:
-        client = Client()
-        client.force_login(user)
+        client = force_login(Client(), user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
         return context

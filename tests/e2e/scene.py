@@ -180,6 +180,7 @@ def _signed_in_pages(user: User) -> dict[str, str]:
         **_own_pages(user),
         "profile edit": reverse("accounts:profile_edit"),
         "password change": reverse("accounts:password_change"),
+        "email change": reverse("accounts:email_change"),
         "email preferences": reverse("marketplace:email_preferences"),
         "your data": reverse("accounts:data_export"),
         "account deletion, refused": reverse("accounts:delete"),

@@ -27,7 +27,7 @@ def forms(scene: Scene, persona: str) -> list[tuple[str, str, str, str | None]]:
         ],
         "customer": [
             ("task form", reverse("marketplace:task_create"), "Post task", None),
-            ("profile edit", reverse("accounts:profile_edit"), "Save profile", "Email address"),
+            ("email change", reverse("accounts:email_change"), "Send the link", None),
             ("password change", reverse("accounts:password_change"), "Change password", None),
             (
                 "agreement cancel",

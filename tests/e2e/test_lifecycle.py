@@ -107,7 +107,7 @@ def test_a_task_goes_from_posted_to_two_reviews(javascript, new_context, screens
     follow(tasker.get_by_role("button", name="Ask the customer a question"))
     expect(tasker.get_by_role("heading", name="Conversation with Carol")).to_be_visible()
     tasker.get_by_label("Your message").fill("Is the wardrobe on the ground floor?")
-    follow(tasker.get_by_role("button", name="Send"))
+    follow(tasker.get_by_role("button", name="Send", exact=True))
     said(tasker, "Message sent.")
     follow(tasker.get_by_role("link", name=TITLE))
     tasker.get_by_label("Your price (£)").fill("75")
@@ -122,7 +122,7 @@ def test_a_task_goes_from_posted_to_two_reviews(javascript, new_context, screens
     open_conversation(customer, "Tom")
     expect(customer.get_by_text("Is the wardrobe on the ground floor?")).to_be_visible()
     customer.get_by_label("Your message").fill("Yes, and there is parking outside.")
-    follow(customer.get_by_role("button", name="Send"))
+    follow(customer.get_by_role("button", name="Send", exact=True))
     said(customer, "Message sent.")
     picture("conversation", customer)
     expect_badges(customer, messages=0, notifications=1)  # reading cleared the nudge

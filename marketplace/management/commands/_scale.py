@@ -394,6 +394,7 @@ class ScaleSeeder:
                     skills=rng.choice(skills) if tasker else "",
                     hourly_rate=Decimal(rng.randrange(12, 45)) if tasker else None,
                     password=self.password_hash,
+                    email_verified=True,
                     date_joined=self.now - DAY * rng.uniform(185, 720),
                     last_login=self._last_login(),
                 )

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.two_factor import base32_secret, totp_code
 from marketplace.models import Category
 
 from ._args import count
@@ -180,6 +182,19 @@ class Command(BaseCommand):
         self.stdout.write(f"Created {made} in {seconds:.1f} s.")
         return f"benchmark data created ({counts['users']:,} users, {counts['tasks']:,} tasks)"
 
+    def _print_second_factor(self) -> None:
+        """The admin asks staff for a code from an authenticator app: say what to enter."""
+        for spec in (user for user in DEMO_USERS if user.staff):
+            device = TOTPDevice.objects.filter(user__username=spec.username, confirmed=True).first()
+            if device is None:
+                continue
+            code = totp_code(device)
+            self.stdout.write(
+                f"  {spec.username} also needs a code after the password: {code} works "
+                "for about 30 seconds (run seed_demo again for a fresh one), or add the key "
+                f"{base32_secret(device.key)} to an authenticator app."
+            )
+
     def _print_accounts(self, size: ScaleSize | None) -> None:
         to_come = self.dry_run and not DemoSeeder.existing()
         heading = "Demo accounts" + (" (to be created)" if to_come else "")
@@ -190,6 +205,7 @@ class Command(BaseCommand):
         for user in DEMO_USERS:
             line = f"  {user.username:<16} {user.label:<14} {user.name:<15} {user.city}"
             self.stdout.write(line + ("  (can use /admin/)" if user.staff else ""))
+        self._print_second_factor()
         if size and size.users:
             self.stdout.write(
                 f"  Generated users {scale_username(1)} … {scale_username(size.users)} "

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_user_is_active_index'),
+        ('accounts', '0006_user_suspension'),
     ]
 
     operations = [
