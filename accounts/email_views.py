@@ -65,9 +65,13 @@ class EmailConfirmView(View):
 
 
 class EmailVerifyResendView(LoginRequiredMixin, View):
-    """Send the confirmation link for the current address again (POST only)."""
+    """Send the confirmation link for the current address again: GET asks, POST sends."""
 
-    http_method_names = ["post"]
+    def get(self, request):
+        if request.user.email_verified:
+            messages.info(request, f"Your address {request.user.email} is already confirmed.")
+            return redirect("accounts:profile_edit")
+        return render(request, "accounts/email_verify_resend.html")
 
     def post(self, request):
         user = request.user

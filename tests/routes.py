@@ -376,7 +376,7 @@ ROUTES: dict[str, Case] = {
         },
     ),
     # Everyone here has confirmed their address already: told so, nothing sent.
-    "accounts:email_verify_resend": Case(get=signed_in(NOPE), post=signed_in(MOVED)),
+    "accounts:email_verify_resend": Case(get=signed_in(MOVED), post=signed_in(MOVED)),
     # Staff only. Sam has no device yet: the set-up page, where a wrong code changes
     # nothing (tests/test_two_factor.py sets one up), and the code page sends him there.
     "accounts:two_factor_setup": Case(

@@ -214,6 +214,24 @@ def test_resending_the_link_is_rate_limited(client, settings):
     assert len(mail.outbox) == 2
 
 
+def test_resending_asks_first_on_a_page_of_its_own(client):
+    """Signing in again from the banner's form (a ?next= to the resend URL) lands on a page."""
+    user = UserFactory(email_verified=False)
+    client.force_login(user)
+    url = reverse("accounts:email_verify_resend")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert mail.outbox == []
+    assert client.post(url, page_form(page)).status_code == 302
+    assert [message.to for message in mail.outbox] == [[user.email]]
+
+
+def test_resending_for_a_confirmed_address_says_so(customer_client, customer):
+    response = customer_client.get(reverse("accounts:email_verify_resend"), follow=True)
+    assert f"Your address {customer.email} is already confirmed." in messages_of(response)
+    assert mail.outbox == []
+
+
 def test_profiles_mark_a_verified_email(client):
     verified = UserFactory()
     unverified = UserFactory(email_verified=False)

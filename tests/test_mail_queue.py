@@ -13,6 +13,7 @@ from unittest import mock
 
 import pytest
 from asgiref.local import Local
+from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.locmem import EmailBackend
@@ -103,7 +104,7 @@ def test_a_password_reset_email_is_queued_too(database_queue, client, customer):
     assert sends("READY").count() == 1
     run_worker()
     assert mail.outbox[0].to == [customer.email]
-    assert "http://testserver/accounts/password/reset/" in mail.outbox[0].body
+    assert f"{settings.SITE_URL}/accounts/password/reset/" in mail.outbox[0].body
 
 
 def test_a_failed_send_is_tried_again_later_and_delivered(database_queue, customer, caplog):

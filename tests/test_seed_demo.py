@@ -34,6 +34,7 @@ from marketplace.selectors import reportable
 
 from .command_helpers import row_counts, run, seed_categories, seeded_once
 from .factories import CustomerFactory
+from .helpers import force_login
 
 
 def statuses(model) -> set[str]:
@@ -94,7 +95,7 @@ class TestTheDemo:
         assert set(reports.values_list("kind", flat=True)) == {"task", "message", "user"}
         for report in reports:  # each about something its reporter may report, as on the site
             assert reportable(report.kind, report.reporter).filter(pk=report.object_id).exists()
-        client.force_login(User.objects.get(username="demo-admin"))
+        force_login(client, User.objects.get(username="demo-admin"))
         queue = client.get(reverse("admin:marketplace_report_changelist"))
         assert queue.context["cl"].result_count == len(DEMO_REPORTS)
 
