@@ -30,11 +30,16 @@ from .scene import PERSONAS, build_scene
 # (the README's pictures come from here).
 PICTURED = {
     "visitor": {"home", "browse"},
-    "customer": {"task, as the owner with bids", "agreement, reviewed", "conversation"},
+    "customer": {
+        "task, as the owner with bids",
+        "agreement, reviewed",
+        "conversation",
+        "dashboard",
+    },
 }
 PICTURED_ON_PHONE = {
     "visitor": {"browse"},
-    "customer": {"home", "task, as the owner with bids"},
+    "customer": {"home", "task, as the owner with bids", "dashboard"},
 }
 WHOLE_PAGE = {"task, as the owner with bids"}  # the bids are below the window's fold
 # Pages that must show a rating as stars (the walk checks every rating on every page).
