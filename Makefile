@@ -64,8 +64,10 @@ screenshots: $(STAMP)
 	cp $(SHOTS)/customer-task-as-the-owner-with-bids.png docs/screenshots/task-owner-bids.png
 	cp $(SHOTS)/customer-agreement-reviewed.png docs/screenshots/agreement.png
 	cp $(SHOTS)/customer-conversation.png docs/screenshots/conversation.png
+	cp $(SHOTS)/customer-dashboard.png docs/screenshots/dashboard.png
 	cp $(SHOTS)/phone-customer-home.png docs/screenshots/phone-home.png
 	cp $(SHOTS)/phone-visitor-browse.png docs/screenshots/phone-browse.png
+	cp $(SHOTS)/phone-customer-dashboard.png docs/screenshots/phone-dashboard.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,7 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from accounts.models import User
@@ -61,6 +61,35 @@ def dashboard_sections(user) -> dict:
         "bids": Bid.objects.filter(tasker=user),
         "agreements": Agreement.objects.of(user).exclude(needs_action_q(user)),
     }
+
+
+# How many open tasks a tasker's empty dashboard suggests, and how many of their skills
+# it matches at most (the profile allows 300 characters of them).
+SUGGESTED_TASKS = 3
+SUGGESTION_SKILLS = 10
+
+
+def suggested_tasks(user):
+    """Open tasks to suggest to `user` as a tasker: in their city, or with one of their
+    skills in the title or the category's name; newest first, none of their own. None if
+    their profile names no city and no skill. One query.
+    """
+    near = Q()
+    if city := user.city.strip():
+        near |= Q(city_lower=city.lower())
+    for skill in user.skill_list()[:SUGGESTION_SKILLS]:
+        near |= Q(title__icontains=skill) | Q(category__name__icontains=skill)
+    if not near:
+        return Task.objects.none()
+    return (
+        Task.objects.public()
+        .open()
+        .alias(city_lower=Lower("city"))
+        .filter(near)
+        .exclude(customer=user)
+        .with_card_data()
+        .order_by("-created_at", "-id")[:SUGGESTED_TASKS]
+    )
 
 
 def dashboard_figures(user) -> dict:

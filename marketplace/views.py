@@ -54,6 +54,7 @@ from .selectors import (
     needs_action_q,
     reportable,
     reputation,
+    suggested_tasks,
 )
 from .services import AlreadySubmitted
 from .states import DomainError
@@ -633,6 +634,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ),
             spent=figures["spent"],
             earned=figures["earned"],
+            suggestions=suggested_tasks(user)
+            if user.is_tasker and not figures["bid_count"]
+            else (),
             **kwargs,
         )
 

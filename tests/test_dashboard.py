@@ -6,10 +6,18 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from marketplace.models import REVIEW_BLIND_DAYS, Agreement
+from marketplace.models import REVIEW_BLIND_DAYS, Agreement, Bid, Task
 
 from .conftest import client_for
-from .factories import BidFactory, ReviewFactory, TaskFactory, UserFactory
+from .factories import (
+    BidFactory,
+    CustomerFactory,
+    ReviewFactory,
+    TaskerFactory,
+    TaskFactory,
+    UserFactory,
+    seed_categories,
+)
 from .helpers import days_ago, make_agreement
 
 DASHBOARD = reverse("marketplace:dashboard")
@@ -121,3 +129,80 @@ def test_reviews_still_to_write_wait_for_each_party(
     assert reverse("marketplace:review_create", args=[completed.pk]) in html
     # Not listed twice: what waits is left out of "My agreements".
     assert completed not in tasker_client.get(DASHBOARD).context["agreements"]
+
+
+# --- Empty states and suggestions ---
+
+
+def _empty_state_titles(html: str) -> list[str]:
+    return re.findall(r'<div class="empty-state">.*?<h3 class="h5 mb-1">([^<]*)</h3>', html, re.S)
+
+
+def test_a_new_taskers_dashboard_suggests_open_tasks_in_their_city_or_skills(db, customer):
+    me = TaskerFactory(city="Leeds", skills="piano, Gardening")
+    york = {"city": "York", "customer": customer}
+    gardening = next(c for c in seed_categories() if c.slug == "gardening")
+    in_my_city = TaskFactory(customer=customer, city="LEEDS", created_at=days_ago(3))
+    by_skill = TaskFactory(title="Move an upright piano", created_at=days_ago(2), **york)
+    by_category = TaskFactory(category=gardening, created_at=days_ago(1), **york)
+    # Not suggested: elsewhere with no skill of mine, not open, hidden, or my own.
+    TaskFactory(title="Paint a fence", **york)
+    TaskFactory(customer=customer, status=Task.Status.ASSIGNED)
+    TaskFactory(customer=customer, status=Task.Status.CANCELLED)
+    TaskFactory(customer=customer, is_hidden=True)
+    TaskFactory(customer=me)
+
+    response = client_for(me).get(DASHBOARD)
+
+    assert list(response.context["suggestions"]) == [by_category, by_skill, in_my_city]
+    html = response.content.decode()
+    assert "You have not bid yet" in _empty_state_titles(html)
+    for task in (in_my_city, by_skill, by_category):
+        assert f'href="{task.get_absolute_url()}"' in html
+    assert 'href="/tasks/">See all open tasks</a>' in html
+
+
+def test_at_most_three_tasks_are_suggested_newest_first(db, customer):
+    me = TaskerFactory(city="Leeds", skills="")
+    tasks = [TaskFactory(customer=customer, created_at=days_ago(n)) for n in range(5)]
+    assert list(client_for(me).get(DASHBOARD).context["suggestions"]) == tasks[:3]
+
+
+def test_a_tasker_who_has_bid_gets_no_suggestions(db, customer):
+    me = TaskerFactory(city="Leeds")
+    TaskFactory(customer=customer)
+    BidFactory(tasker=me, status=Bid.Status.WITHDRAWN)
+    response = client_for(me).get(DASHBOARD)
+    assert response.context["suggestions"] == ()
+    assert "You have not bid yet" not in response.content.decode()
+
+
+def test_a_tasker_with_no_city_or_skills_is_asked_for_them(db, customer):
+    me = TaskerFactory(city="", skills="")
+    TaskFactory(customer=customer)
+    response = client_for(me).get(DASHBOARD)
+    assert not response.context["suggestions"]
+    html = response.content.decode()
+    assert "You have not bid yet" in _empty_state_titles(html)
+    assert f'href="{reverse("accounts:profile_edit")}">Add your city and skills</a>' in html
+    assert 'href="/tasks/">Find a task</a>' in html
+
+
+def test_a_tasker_with_nothing_near_them_is_sent_to_browse(db, customer):
+    me = TaskerFactory(city="Leeds", skills="piano")
+    TaskFactory(customer=customer, city="York")
+    response = client_for(me).get(DASHBOARD)
+    assert not response.context["suggestions"]
+    assert 'href="/tasks/">Find a task</a>' in response.content.decode()
+
+
+def test_a_new_customers_dashboard_suggests_posting_a_task(db):
+    me = CustomerFactory()
+    html = client_for(me).get(DASHBOARD).content.decode()
+    assert _empty_state_titles(html) == [
+        "Nothing needs your action right now",
+        "You have not posted a task yet",
+        "No other agreements",
+    ]
+    assert f'href="{reverse("marketplace:task_create")}">Post your first task</a>' in html
+    assert "You have not bid yet" not in html

@@ -13,15 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from marketplace.models import Agreement, Bid, Category, Task
+from marketplace.models import Agreement, Bid, Category, Notification, Task
 from marketplace.templatetags.ui import (
     AVATAR_TONES,
     CATEGORY_ICONS,
     DEFAULT_CATEGORY_ICON,
+    DEFAULT_NOTIFICATION_ICON,
     ICON_SPRITE,
+    NOTIFICATION_ICONS,
     STATUS_BADGES,
     STATUS_ICONS,
     category_icon,
+    notification_icon,
 )
 
 from .factories import TaskFactory, UserFactory, seed_categories
@@ -112,9 +115,10 @@ def test_every_icon_the_templates_use_is_in_the_sprite():
     used = {
         name
         for path in templates.rglob("*.html")
-        for name in re.findall(r'{% icon "([^"]+)"', path.read_text())
+        for name in re.findall(r'(?:{% icon |icon_name=)"([^"]+)"', path.read_text())
     }
-    used |= set(CATEGORY_ICONS.values())
+    used |= set(CATEGORY_ICONS.values()) | set(NOTIFICATION_ICONS.values())
+    used.add(DEFAULT_NOTIFICATION_ICON)
     used |= {DEFAULT_CATEGORY_ICON, *STATUS_ICONS.values(), "star", "star-fill", "star-half"}
     assert used - SPRITE_IDS == set()
     assert len(used) > 20
@@ -127,6 +131,12 @@ def test_every_category_has_its_own_icon():
     assert slugs == set(CATEGORY_ICONS)
     assert len(set(CATEGORY_ICONS.values())) == len(CATEGORY_ICONS)
     assert category_icon(Category(slug="unknown")) == "tag"
+
+
+def test_every_kind_of_notification_has_an_icon():
+    assert set(NOTIFICATION_ICONS) == set(Notification.Kind.values)
+    assert notification_icon("review_published") == "star-fill"
+    assert notification_icon("unknown") == "bell"
 
 
 # --- Avatars ---

@@ -47,7 +47,7 @@ def test_a_taskers_profile_shows_their_track_record(client, tasker, other_custom
     profile = response.context["profile"]
     assert (profile.review_count, profile.completed_count, profile.cancelled_count) == (2, 4, 1)
     assert float(profile.rating_avg) == 4.5
-    assert fact(html, "Rating") == "4.5 / 5 (2 reviews)"
+    assert "4.5 out of 5, 2 reviews" in fact(html, "Rating")
     assert fact(html, "Completed agreements") == "4"
     assert fact(html, "Completion rate") == "80%"
 
@@ -55,7 +55,7 @@ def test_a_taskers_profile_shows_their_track_record(client, tasker, other_custom
 def test_a_new_taskers_profile_says_so(client, db):
     newcomer = TaskerFactory()
     html = client.get(newcomer.get_absolute_url()).content.decode()
-    assert fact(html, "Rating") == "no ratings yet (0 reviews)"
+    assert "No reviews yet" in fact(html, "Rating")
     assert fact(html, "Completed agreements") == "0"
     assert fact(html, "Completion rate") == "No finished agreements yet"
 

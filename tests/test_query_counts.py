@@ -322,6 +322,21 @@ def test_dashboard(db, pinned):
     )
 
 
+def test_dashboard_of_a_new_tasker_with_suggestions(db, customer, pinned):
+    me = TaskerFactory(city="Leeds", skills="piano, gardening")
+    TaskFactory(customer=customer, city="Leeds")
+    # the sections' counts and the totals (one query); waiting for me; the suggested tasks
+    pinned(
+        client_for(me),
+        reverse("marketplace:dashboard"),
+        SIGNED_IN + 3,
+        grow=lambda: [
+            TaskFactory(customer=customer, city=city, title=f"Tune a piano {n}")
+            for n, city in enumerate(["Leeds", "York"] * MORE)
+        ],
+    )
+
+
 # --- Messages and notifications ---
 
 

@@ -27,12 +27,6 @@ def machine_datetime(value: datetime.datetime | datetime.date | None) -> str:
     return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
-@register.filter
-def stars(rating) -> str:
-    """A rating as text such as "4.5 / 5", or "no ratings yet"."""
-    return f"{rating:.1f} / 5" if rating is not None else "no ratings yet"
-
-
 @register.simple_tag
 def review_blind_days() -> int:
     """How many days a review stays private if the other side does not review."""

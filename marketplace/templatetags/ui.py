@@ -57,6 +57,23 @@ STATUS_BADGES = {
     "cancelled": ("Cancelled", "ended"),
 }
 
+# Each kind of notification's icon (Notification.Kind); a notification names no person,
+# so the list shows what happened at a glance rather than a face.
+NOTIFICATION_ICONS = {
+    "bid_placed": "chat-left-text",
+    "bid_changed": "pencil-square",
+    "bid_accepted": "hand-thumbs-up",
+    "bid_rejected": "dash-circle",
+    "task_changed": "pencil-square",
+    "agreement_delivered": "box-seam",
+    "agreement_completed": "check-circle-fill",
+    "agreement_cancelled": "x-circle",
+    "review_published": "star-fill",
+    "message": "chat-dots",
+    "moderation": "shield-exclamation",
+}
+DEFAULT_NOTIFICATION_ICON = "bell"
+
 STATUS_ICONS = {
     "open": "circle",
     "progress": "arrow-repeat",
@@ -98,6 +115,12 @@ def category_icon(category) -> str:
     """The icon name of a category (or of a category slug)."""
     slug = getattr(category, "slug", category)
     return CATEGORY_ICONS.get(slug, DEFAULT_CATEGORY_ICON)
+
+
+@register.filter
+def notification_icon(kind: str) -> str:
+    """The icon name of a kind of notification."""
+    return NOTIFICATION_ICONS.get(kind, DEFAULT_NOTIFICATION_ICON)
 
 
 def initials(name: str) -> str:

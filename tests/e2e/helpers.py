@@ -84,6 +84,24 @@ def unreachable_controls(page: Page) -> list[str]:
     return page.evaluate(UNREACHABLE_CONTROLS_JS)
 
 
+def ratings_without_stars(page: Page) -> list[str]:
+    """The ratings on the page written as bare figures ("4.5 / 5"), and the star ratings
+    that lack their stars or the words a screen reader says ("4.5 out of 5")."""
+    return page.evaluate(
+        r"""() => {
+          const main = document.querySelector('main');
+          const text = main ? main.innerText : '';
+          const bare = [...text.matchAll(/\b\d(?:\.\d)? ?\/ ?5\b/g)]
+            .map(m => `a rating as bare figures: "${m[0]}"`);
+          const stars = [...document.querySelectorAll('.rating:not(.rating-none)')].flatMap(r =>
+            r.querySelectorAll('.rating-stars .bi').length === 5
+              && / out of 5/.test(r.querySelector('.visually-hidden')?.textContent || '')
+              ? [] : [`a rating without five stars and words: "${r.textContent.trim()}"`]);
+          return [...bare, ...stars];
+        }"""
+    )
+
+
 def focus_ring(page: Page) -> str | None:
     """Describe the focused element's focus ring, or None if it draws no visible one.
 

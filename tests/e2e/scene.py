@@ -20,8 +20,11 @@ from marketplace.emails import unsubscribe_token
 from marketplace.models import Agreement, Bid, Category, Conversation, Notification, Task
 from tests.factories import CustomerFactory, TaskerFactory, UserFactory
 
-# Long unbroken text, as people paste it, must wrap on a phone rather than widen the page.
+# Long unbroken text, as people paste it or write it, must wrap on a phone rather than
+# widen the page.
 LONG_USERNAME = "tina_the_tidiest_tasker_in_west_yorkshire"
+LONG_SKILL = "wardrobe-and-kitchen-cabinet-assembly-including-wall-anchoring"
+LONG_AGREEMENT_TITLE = "Hang three Lackwallshelvesinoakeffectwithhiddenbrackets above the stairs"
 LONG_LINK = (
     "https://www.ikea.com/gb/en/p/pax-wardrobe-combination-white-vikedal-mirror-glass-s69185714/"
 )
@@ -82,7 +85,7 @@ def build_scene() -> Scene:
         username="tom",
         display_name="Tom Tasker",
         bio="Handyman for twenty years. " + LONG_LINK,
-        skills="flat-pack, painting, shelves",
+        skills=f"flat-pack, painting, shelves, {LONG_SKILL}",
         hourly_rate=Decimal("25"),
     )
     # No display name: the long username shows, and must wrap on a phone.
@@ -107,7 +110,7 @@ def build_scene() -> Scene:
     hidden_task = _task(customer, "Sell my old sofa", "other", "Three-seater, barely used, £50.")
     services.content_hide(obj=hidden_task, by=staff, reason="Selling is not a task.")
 
-    active = _agreement(customer, tasker, "Hang three shelves", "handyman")
+    active = _agreement(customer, tasker, LONG_AGREEMENT_TITLE, "handyman")
     completed = _agreement(customer, tasker, "Deliver a bookcase", "delivery")
     reviewed = _agreement(customer, tasker, "Clean the windows", "cleaning")
     for agreement in (completed, reviewed):

@@ -43,7 +43,7 @@ def test_the_owner_sees_each_bids_price_and_status_on_a_phone(new_context, sign_
             cell.scroll_into_view_if_needed()
             box = cell.bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
-    expect(table.locator(".badge")).to_have_text(["Pending", "Pending"])
+    expect(table.locator(".badge")).to_have_text(["Awaiting reply", "Awaiting reply"])
 
     folded = page.locator("details.past-bids")
     expect(folded.locator("summary")).to_have_text("Withdrawn or not chosen (1)")

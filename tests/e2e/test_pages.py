@@ -1,9 +1,10 @@
 """Every page, for every persona, on a phone and on a desktop.
 
-On a 375×812 phone nothing scrolls sideways (tables scroll inside .table-responsive) and
-every control is rendered within the width and not covered. At desktop size axe-core finds
-no WCAG 2.2 A or AA violation. One walk does both: a page is loaded once, looked at on the
-phone, then widened for axe.
+At 375 px and at 1280 px wide nothing scrolls sideways (with long titles, names, skills and
+links in the data), axe-core finds no WCAG 2.2 A or AA violation (contrast included), and
+every rating is stars with words, never bare figures. On the phone every control is also
+rendered within the width and not covered. One walk does it all: a page is loaded once,
+looked at on the phone, then widened.
 
 The Django admin is left out of axe: it is Django's own, not our templates (test_csp.py
 walks it for CSP violations).
@@ -19,6 +20,7 @@ from .helpers import (
     accessibility_violations,
     follow,
     horizontal_overflow,
+    ratings_without_stars,
     unreachable_controls,
     with_axe,
 )
@@ -28,13 +30,24 @@ from .scene import PERSONAS, build_scene
 # (the README's pictures come from here).
 PICTURED = {
     "visitor": {"home", "browse"},
-    "customer": {"task, as the owner with bids", "agreement, reviewed", "conversation"},
+    "customer": {
+        "task, as the owner with bids",
+        "agreement, reviewed",
+        "conversation",
+        "dashboard",
+    },
 }
 PICTURED_ON_PHONE = {
     "visitor": {"browse"},
-    "customer": {"home", "task, as the owner with bids"},
+    "customer": {"home", "task, as the owner with bids", "dashboard"},
 }
 WHOLE_PAGE = {"task, as the owner with bids"}  # the bids are below the window's fold
+# Pages that must show a rating as stars (the walk checks every rating on every page).
+RATED = {
+    "visitor": {"task, as a visitor", "profile"},
+    "customer": {"task, as the owner with bids", "agreement, reviewed", "tasker's profile"},
+    "tasker": {"own profile", "agreement, reviewed"},
+}
 # Every other page must answer 200 (and, signed in, not as the log-in page).
 STATUS = {"not found": 404, "invalid unsubscribe link": 400}
 
@@ -59,11 +72,17 @@ def test_every_page_fits_a_phone_and_passes_axe(persona, new_context, sign_in, s
         if overflow := horizontal_overflow(page):
             problems.append(f"[{name}, phone] {url}: {overflow}px wider than the phone")
         problems += [f"[{name}, phone] {url}: {line}" for line in unreachable_controls(page)]
+        problems += [f"[{name}, phone] {line}" for line in accessibility_violations(page)]
+        problems += [f"[{name}] {url}: {line}" for line in ratings_without_stars(page)]
+        if name in RATED.get(persona, ()) and not page.locator(".rating-stars").count():
+            problems.append(f"[{name}] {url}: no star rating")
         if name in PICTURED_ON_PHONE.get(persona, ()):
             screenshot(f"phone-{persona}-{slugify(name)}", page)
 
         page.set_viewport_size(DESKTOP)
-        problems += [f"[{name}] {line}" for line in accessibility_violations(page)]
+        if overflow := horizontal_overflow(page):
+            problems.append(f"[{name}, desktop] {url}: {overflow}px wider than the window")
+        problems += [f"[{name}, desktop] {line}" for line in accessibility_violations(page)]
         if name in PICTURED.get(persona, ()):
             screenshot(f"{persona}-{slugify(name)}", page, full_page=name in WHOLE_PAGE)
     assert not problems, "\n".join(problems)
