@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     DateTimeField,
@@ -49,8 +50,15 @@ def reputation(user_ref: str = "pk") -> dict:
     }
 
 
-def user_with_reputation(username: str):
-    return User.objects.filter(is_active=True, username=username).annotate(**reputation())
+def profile_reviews(user, request) -> dict:
+    """A public profile's reviews, ten to a page (the profile part registered with accounts)."""
+    reviews = (
+        Review.objects.visible()
+        .filter(subject=user)
+        .select_related("author", "subject", "agreement")
+    )
+    page = Paginator(reviews, 10).get_page(request.GET.get("page"))
+    return {"reviews": page, "page_obj": page}
 
 
 def dashboard_sections(user) -> dict:

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from accounts import services as account_services
 from accounts.models import User
 from marketplace import services
 from marketplace.models import Agreement, Bid, Message, Notification, Review, Task, TaskEvent
@@ -280,6 +281,6 @@ def test_a_deleted_account_cannot_be_reinstated(tasker, staff, history):
     delete(client_for(tasker))
     tasker.refresh_from_db()
     with pytest.raises(DomainError):
-        services.user_reinstate(user=tasker, by=staff)
+        account_services.user_reinstate(user=tasker, by=staff)
     tasker.refresh_from_db()
     assert not tasker.is_active
