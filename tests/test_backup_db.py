@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError
 from django.db import connection
 
-from marketplace.management.commands._demo_content import DEMO_TASKS
+from marketplace.demo.story_content import DEMO_TASKS
 from marketplace.management.commands.backup_db import backup_sqlite, pg_dump_hint
 
 from .command_helpers import manage, run

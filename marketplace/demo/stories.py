@@ -36,7 +36,7 @@ from marketplace.models import (
     TaskEvent,
 )
 
-from ._demo_content import (
+from .story_content import (
     DEMO_CONVERSATIONS,
     DEMO_REPORTS,
     DEMO_TASKS,

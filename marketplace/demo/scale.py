@@ -36,9 +36,9 @@ from marketplace.models import (
     TaskEvent,
 )
 
-from . import _scale_content as text
-from ._progress import Progress
-from ._rows import RowInserter, reserve_ids
+from ..management.progress import Progress
+from . import scale_content as text
+from .rows import RowInserter, reserve_ids
 
 CHUNK = 1000  # tasks (or conversations) planned and written together
 HOUR = datetime.timedelta(hours=1)
