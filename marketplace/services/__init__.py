@@ -6,6 +6,7 @@ table, write a TaskEvent and notify whoever is concerned. One module per part of
 marketplace; import them from here.
 """
 
+from ..states import DomainError
 from .agreements import agreement_cancel, agreement_confirm, agreement_deliver
 from .bids import bid_accept, bid_edit, bid_place, bid_withdraw
 from .messaging import (
@@ -24,6 +25,7 @@ __all__ = [
     "DELETED_RECIPIENT",
     "MESSAGE_MAX_LENGTH",
     "AlreadySubmitted",
+    "DomainError",
     "agreement_cancel",
     "agreement_confirm",
     "agreement_deliver",

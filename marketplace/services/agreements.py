@@ -3,10 +3,10 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .. import texts
 from ..models import (
     Agreement,
 )
-from ..models import Notification as N
 from ..notifications import notify
 from ..states import DomainError
 from .tasks import Kind, _event
@@ -35,8 +35,7 @@ def agreement_deliver(*, agreement: Agreement, by: User) -> Agreement:
     _event(agreement.task, by, Kind.DELIVERED, old, new=agreement.status)
     notify(
         recipients=[agreement.customer],
-        kind=N.Kind.AGREEMENT_DELIVERED,
-        text=f"{by.name} marked “{agreement.title}” as delivered. Please confirm completion.",
+        **texts.notice("agreement_delivered", name=by.name, title=agreement.title),
         url=agreement.get_absolute_url(),
     )
     return agreement
@@ -51,8 +50,7 @@ def agreement_confirm(*, agreement: Agreement, by: User) -> Agreement:
     _event(agreement.task, by, Kind.COMPLETED, old)
     notify(
         recipients=[agreement.tasker],
-        kind=N.Kind.AGREEMENT_COMPLETED,
-        text=f"{by.name} confirmed “{agreement.title}” is complete. You can now review each other.",
+        **texts.notice("agreement_completed", name=by.name, title=agreement.title),
         url=agreement.get_absolute_url(),
     )
     return agreement
@@ -72,8 +70,7 @@ def agreement_cancel(*, agreement: Agreement, by: User, reason: str) -> Agreemen
     _event(agreement.task, by, Kind.AGREEMENT_CANCELLED, old)
     notify(
         recipients=[agreement.counterpart(by)],
-        kind=N.Kind.AGREEMENT_CANCELLED,
-        text=f"{by.name} cancelled the agreement for “{agreement.title}”: {reason}",
+        **texts.notice("agreement_cancelled", name=by.name, title=agreement.title, reason=reason),
         url=agreement.get_absolute_url(),
     )
     return agreement

@@ -4,13 +4,13 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 
+from .. import texts
 from ..models import (
     Agreement,
     Bid,
     BidRevision,
     Task,
 )
-from ..models import Notification as N
 from ..notifications import notify
 from ..states import DomainError
 from .tasks import Kind, _event, _locked_task, _reject_pending_bids
@@ -45,8 +45,7 @@ def bid_place(
     _event(task, by, Kind.BID_PLACED)
     notify(
         recipients=[task.customer],
-        kind=N.Kind.BID_PLACED,
-        text=f"{by.name} bid £{amount:.2f} on “{task.title}”.",
+        **texts.notice("bid_placed", name=by.name, amount=amount, title=task.title),
         url=task.get_absolute_url(),
     )
     return bid
@@ -69,8 +68,7 @@ def bid_edit(
     _event(task, by, Kind.BID_EDITED)
     notify(
         recipients=[task.customer],
-        kind=N.Kind.BID_CHANGED,
-        text=f"{by.name} revised their bid on “{task.title}” to £{amount:.2f}.",
+        **texts.notice("bid_edited", name=by.name, amount=amount, title=task.title),
         url=task.get_absolute_url(),
     )
     return current
@@ -86,8 +84,7 @@ def bid_withdraw(*, bid: Bid, by: User) -> Bid:
     _event(task, by, Kind.BID_WITHDRAWN, old, new=bid.status)
     notify(
         recipients=[task.customer],
-        kind=N.Kind.BID_CHANGED,
-        text=f"{by.name} withdrew their bid on “{task.title}”.",
+        **texts.notice("bid_withdrawn", name=by.name, title=task.title),
         url=task.get_absolute_url(),
     )
     return bid
@@ -120,17 +117,17 @@ def bid_accept(*, bid: Bid, by: User) -> Agreement:
         description=task.description,
         price=bid.amount,
     )
-    _event(task, by, Kind.BID_ACCEPTED, old, note=f"{bid.tasker.name}'s bid accepted.")
+    _event(
+        task, by, Kind.BID_ACCEPTED, old, note=texts.note(Kind.BID_ACCEPTED, name=bid.tasker.name)
+    )
     notify(
         recipients=[bid.tasker],
-        kind=N.Kind.BID_ACCEPTED,
-        text=f"Your bid of £{bid.amount:.2f} on “{task.title}” was accepted. Time to get to work!",
+        **texts.notice("bid_accepted", amount=bid.amount, title=task.title),
         url=agreement.get_absolute_url(),
     )
     notify(
         recipients=rejected,
-        kind=N.Kind.BID_REJECTED,
-        text=f"Another tasker was chosen for “{task.title}”. Thanks for bidding.",
+        **texts.notice("bid_rejected", title=task.title),
         url=task.get_absolute_url(),
     )
     return agreement

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .. import texts
 from ..models import (
     Agreement,
     Conversation,
@@ -99,11 +100,13 @@ def message_send(*, conversation: Conversation, by: User, body: str) -> Message:
         recipient=recipient, kind=N.Kind.MESSAGE, url=url, is_read=False
     ).exists()
     if not already_nudged:
-        about = f" about “{conversation.task.title}”" if conversation.task else ""
+        if conversation.task:
+            words = texts.notice("message_about_task", name=by.name, title=conversation.task.title)
+        else:
+            words = texts.notice("message", name=by.name)
         notify(
             recipients=[recipient],
-            kind=N.Kind.MESSAGE,
-            text=f"{by.name} sent you a message{about}.",
+            **words,
             url=url,
         )
     return message

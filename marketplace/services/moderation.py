@@ -3,11 +3,11 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .. import texts
 from ..models import (
     Moderated,
     Report,
 )
-from ..models import Notification as N
 from ..notifications import notify
 from ..states import DomainError
 from .tasks import Kind, _event
@@ -34,14 +34,12 @@ def _set_hidden(obj, by: User, *, hidden: bool, reason: str) -> None:
     obj.is_hidden, obj.hidden_reason = hidden, reason
     what = obj._meta.verbose_name
     if task := obj.moderated_task():
-        _event(task, by, Kind.HIDDEN if hidden else Kind.UNHIDDEN, note=f"{what}: {reason}")
+        kind = Kind.HIDDEN if hidden else Kind.UNHIDDEN
+        _event(task, by, kind, note=texts.note(kind, what=what, reason=reason))
     notify(
         recipients=[obj.owner()],
-        kind=N.Kind.MODERATION,
-        text=(
-            f"A moderator hid your {what}: {reason}"
-            if hidden
-            else f"A moderator made your {what} visible again."
+        **texts.notice(
+            "content_hidden" if hidden else "content_unhidden", what=what, reason=reason
         ),
         url=obj.get_absolute_url(),
     )

@@ -3,11 +3,11 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .. import texts
 from ..models import (
     Agreement,
     Review,
 )
-from ..models import Notification as N
 from ..notifications import notify
 from ..states import DomainError
 from .agreements import _locked_agreement
@@ -34,7 +34,12 @@ def review_create(*, agreement: Agreement, by: User, rating: int, comment: str) 
             )
     except IntegrityError as error:
         raise DomainError("You have already reviewed this agreement.") from error
-    _event(agreement.task, by, Kind.REVIEWED, note=f"{by.name} reviewed {review.subject.name}.")
+    _event(
+        agreement.task,
+        by,
+        Kind.REVIEWED,
+        note=texts.note(Kind.REVIEWED, name=by.name, subject=review.subject.name),
+    )
     reviews = list(agreement.reviews.select_related("author", "subject"))
     if len(reviews) == 2:
         now = timezone.now()
@@ -43,9 +48,12 @@ def review_create(*, agreement: Agreement, by: User, rating: int, comment: str) 
         for published in reviews:
             notify(
                 recipients=[published.subject],
-                kind=N.Kind.REVIEW_PUBLISHED,
-                text=f"{published.author.name} reviewed you for “{agreement.title}”: "
-                f"{published.rating}★.",
+                **texts.notice(
+                    "review_published",
+                    name=published.author.name,
+                    title=agreement.title,
+                    rating=published.rating,
+                ),
                 url=published.subject.get_absolute_url(),
             )
     return review

@@ -3,12 +3,12 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .. import texts
 from ..models import (
     Bid,
     Task,
     TaskEvent,
 )
-from ..models import Notification as N
 from ..notifications import notify
 from ..states import DomainError
 
@@ -59,7 +59,9 @@ def task_post(*, task: Task, by: User) -> Task:
     task.status = Task.Status.OPEN
     task.save()
     if task.reposted_from_id:
-        _event(task, by, Kind.REPOSTED, note=f"Reposted from task #{task.reposted_from_id}.")
+        _event(
+            task, by, Kind.REPOSTED, note=texts.note(Kind.REPOSTED, task_id=task.reposted_from_id)
+        )
     else:
         _event(task, by, Kind.POSTED)
     return task
@@ -75,11 +77,10 @@ def task_edit(*, task: Task, by: User, changed: list[str]) -> Task:
     _locked_task(task.pk).require("edit", by)
     task.save(update_fields=[*changed, "updated_at"])
     what = ", ".join(str(Task._meta.get_field(name).verbose_name) for name in changed) or "nothing"
-    _event(task, by, Kind.EDITED, note=f"Changed: {what}.")
+    _event(task, by, Kind.EDITED, note=texts.note(Kind.EDITED, what=what))
     notify(
         recipients=_pending_bidders(task) if changed else [],  # a no-op save tells nobody
-        kind=N.Kind.TASK_CHANGED,
-        text=f"“{task.title}”, which you bid on, was edited ({what}). Check your bid still fits.",
+        **texts.notice("task_edited", title=task.title, what=what),
         url=task.get_absolute_url(),
     )
     return task
@@ -94,8 +95,7 @@ def task_cancel(*, task: Task, by: User) -> Task:
     _event(task, by, Kind.CANCELLED, old)
     notify(
         recipients=bidders,
-        kind=N.Kind.TASK_CHANGED,
-        text=f"“{task.title}”, which you bid on, was cancelled by the customer.",
+        **texts.notice("task_cancelled", title=task.title),
         url=task.get_absolute_url(),
     )
     return task
@@ -110,14 +110,12 @@ def task_expire(*, task: Task) -> Task:
     _event(task, None, Kind.EXPIRED, old)
     notify(
         recipients=[task.customer],
-        kind=N.Kind.TASK_CHANGED,
-        text=f"“{task.title}” expired without an accepted bid. You can repost it.",
+        **texts.notice("task_expired", title=task.title),
         url=task.get_absolute_url(),
     )
     notify(
         recipients=bidders,
-        kind=N.Kind.TASK_CHANGED,
-        text=f"“{task.title}”, which you bid on, expired.",
+        **texts.notice("task_expired_for_bidder", title=task.title),
         url=task.get_absolute_url(),
     )
     return task
