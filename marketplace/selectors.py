@@ -33,6 +33,37 @@ from .models import (
 )
 from .subqueries import row_average, row_count, row_total
 
+# The browse page's orders; each ends on the id so that pages never share or skip a task.
+TASK_SORTS = {
+    "newest": ("-created_at", "-id"),
+    "budget_desc": ("-budget", "-id"),
+    "budget_asc": ("budget", "id"),
+    "due": ("due_date", "id"),
+}
+
+
+def tasks_browse(filters: dict):
+    """The open, public tasks matching `filters` (TaskFilterForm.filters(): q, category,
+    city, budget_min, budget_max, remote, sort; any may be missing), with what a card shows.
+
+    The one browse query: the browse page, the home page's latest tasks and anything that
+    lists tasks by a search go through it.
+    """
+    tasks = Task.objects.open().public().with_card_data()
+    if q := filters.get("q"):
+        tasks = tasks.search(q)
+    if filters.get("category"):
+        tasks = tasks.filter(category=filters["category"])
+    if city := (filters.get("city") or "").strip().lower():
+        tasks = tasks.in_city(city)
+    if filters.get("budget_min") is not None:
+        tasks = tasks.filter(budget__gte=filters["budget_min"])
+    if filters.get("budget_max") is not None:
+        tasks = tasks.filter(budget__lte=filters["budget_max"])
+    if filters.get("remote"):
+        tasks = tasks.filter(is_remote=True)
+    return tasks.order_by(*TASK_SORTS[filters.get("sort") or "newest"])
+
 
 def reputation(user_ref: str = "pk") -> dict:
     """Annotations for the user at `user_ref`: rating, reviews, agreements, tasks.

@@ -111,6 +111,19 @@ class TaskQuerySet(models.QuerySet):
             tasks = tasks.filter(id__in=RawSQL(SQLITE_SEARCH, [query]))  # noqa: S611
         return tasks
 
+    def in_city(self, prefix: str):
+        """The tasks whose city starts with `prefix` (lower case), whatever its case:
+        "card" finds Cardiff.
+
+        Compared on Lower(city) like the task_browse_city index; the range (from the prefix
+        up to the next prefix) is what the index serves, and LIKE keeps exactly the names
+        that start with it.
+        """
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return self.alias(city_lower=Lower("city")).filter(
+            city_lower__gte=prefix, city_lower__lt=after, city_lower__startswith=prefix
+        )
+
     def with_card_data(self):
         """What a task card shows: the category and the number of live bids.
 
@@ -200,7 +213,7 @@ class Task(StatefulModel, Moderated):
             ),
             models.Index(fields=["status", "budget", "id"], name="task_browse_budget"),
             models.Index(fields=["status", "due_date", "id"], name="task_browse_due"),
-            # The city filter matches whatever the case: TaskFilterForm compares Lower(city).
+            # The city filter matches whatever the case: TaskQuerySet.in_city compares Lower(city).
             models.Index("status", Lower("city"), name="task_browse_city"),
             models.Index(
                 fields=["status", "is_remote", "created_at", "id"], name="task_browse_remote"

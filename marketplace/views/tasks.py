@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..selectors import (
     reputation,
+    tasks_browse,
 )
 from ..services import AlreadySubmitted
 from ..states import DomainError
@@ -32,7 +33,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             categories=Category.objects.all(),
-            latest_tasks=Task.objects.open().public().with_card_data()[:6],
+            latest_tasks=tasks_browse({})[:6],
             **kwargs,
         )
 
@@ -44,8 +45,7 @@ class TaskListView(ListView):
 
     def get_queryset(self):
         self.filter_form = TaskFilterForm(self.request.GET or None)
-        tasks = Task.objects.open().public().with_card_data()
-        return self.filter_form.filter(tasks)
+        return tasks_browse(self.filter_form.filters())
 
     def paginate_queryset(self, queryset, page_size):
         # A bookmarked page that no longer exists shows the nearest one rather than a 404.
