@@ -13,7 +13,6 @@ add it to `ROUTES` below.
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from hashlib import sha256
 
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
@@ -583,27 +582,9 @@ def url_of(key: str, world: World) -> str:
 
 # --- The database, before and after ---
 
+
 # Written by design on requests that change nothing of the site's data: login records
 # (django-axes) and sessions (compared on their own where it matters).
-NOT_COMPARED = {"axes", "sessions"}
-
-
-def snapshot(*, sessions: bool = False) -> dict[str, tuple[int, str]]:
-    """Row count and a hash of every row, per table (plain SQL: this runs many times)."""
-    result = {}
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for model in apps.get_models(include_auto_created=True):
-            label = model._meta.app_label
-            if label in NOT_COMPARED and not (sessions and label == "sessions"):
-                continue
-            table, pk = model._meta.db_table, model._meta.pk.column
-            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {quote(pk)}")  # noqa: S608
-            rows = cursor.fetchall()
-            result[model._meta.label] = (len(rows), sha256(repr(rows).encode()).hexdigest())
-    return result
-
-
 def changed(before: dict, after: dict) -> list[str]:
     return sorted(
         name for name in before.keys() | after.keys() if before.get(name) != after.get(name)

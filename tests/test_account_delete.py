@@ -25,8 +25,7 @@ from .factories import (
     ReviewFactory,
     TaskFactory,
 )
-from .helpers import make_agreement, messages_of
-from .routes import snapshot
+from .helpers import make_agreement, messages_of, snapshot
 
 DELETE = reverse("accounts:delete")
 
