@@ -33,8 +33,6 @@ def _message_recipient(task: Task, by: User) -> User:
         raise DomainError("This is your own task: you cannot send yourself a message.")
     if task.is_hidden:
         raise DomainError("A moderator has hidden this task, so you cannot ask about it.")
-    if task.is_hidden:
-        raise DomainError("A moderator has hidden this task, so you cannot ask about it.")
     if task.status != Task.Status.OPEN:
         raise DomainError("You can only ask the customer about a task while it is open.")
     return task.customer
