@@ -1,7 +1,7 @@
 """Benchmark-size demo data: thousands of users, tens of thousands of tasks, in seconds.
 
 Going through the services would take an hour at this size, so the data is planned in
-memory and written as plain rows (see `_rows.py`) inside one transaction: all or nothing.
+memory and written as plain rows (see `rows.py`) inside one transaction: all or nothing.
 The rows are the ones the services would have written: every task has a story that ends
 in its status, with the bids, agreement, reviews, timeline events and notifications that
 story implies, at plausible moments over the last six months.
