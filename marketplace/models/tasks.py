@@ -147,8 +147,9 @@ class Task(StatefulModel, Moderated):
 
     OWNER_FIELD = "customer"
     BIDDER = "bidder"  # a party: any tasker who is not the task's customer
+    MEMBER = "member"  # a party: anyone signed in who is not the task's customer
     # A hidden task is frozen; its customer may still cancel it (which harms nobody).
-    HELD_WHILE_HIDDEN = frozenset({"edit", "bid", "accept"})
+    HELD_WHILE_HIDDEN = frozenset({"edit", "bid", "accept", "ask"})
     TRANSITIONS = {
         "edit": transition(Status.OPEN, None, Party.CUSTOMER, "Edit this task"),
         "bid": transition(Status.OPEN, None, BIDDER, "Bid on this task"),
@@ -162,6 +163,8 @@ class Task(StatefulModel, Moderated):
         "repost": transition(
             [Status.CANCELLED, Status.EXPIRED], None, Party.CUSTOMER, "Repost this task"
         ),
+        "ask": transition(Status.OPEN, None, MEMBER, "Ask the customer a question"),
+        "report": transition(list(Status), None, MEMBER, "Report this task"),
     }
 
     customer = models.ForeignKey(
@@ -235,7 +238,7 @@ class Task(StatefulModel, Moderated):
             return set()
         if user.pk == self.customer_id:
             return {Party.CUSTOMER}
-        return {self.BIDDER} if user.is_tasker else set()
+        return {self.MEMBER, self.BIDDER} if user.is_tasker else {self.MEMBER}
 
     def on_hold(self) -> bool:
         return self.is_hidden

@@ -29,13 +29,14 @@ def _message_recipient(task: Task, by: User) -> User:
     agreement = Agreement.objects.filter(task=task).select_related("customer", "tasker").first()
     if agreement is not None and by.pk in (agreement.customer_id, agreement.tasker_id):
         return agreement.counterpart(by)
+    if task.can("ask", by):
+        return task.customer
+    # Refused by the table: say why, in words that fit a conversation.
     if by.pk == task.customer_id:
         raise DomainError("This is your own task: you cannot send yourself a message.")
     if task.is_hidden:
         raise DomainError("A moderator has hidden this task, so you cannot ask about it.")
-    if task.status != Task.Status.OPEN:
-        raise DomainError("You can only ask the customer about a task while it is open.")
-    return task.customer
+    raise DomainError("You can only ask the customer about a task while it is open.")
 
 
 DELETED_RECIPIENT = "This account has been deleted, so you cannot write to it."
