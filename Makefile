@@ -46,12 +46,12 @@ test: $(STAMP) $(VNU_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Production on one machine: nginx on PORT in front of gunicorn (unix socket) and the task
-# worker, DEBUG off; Ctrl-C stops all three. See deploy/serve and README "Deploying".
+# worker, DEBUG off; Ctrl-C stops all three. See deploy/serve and docs/deploying.md.
 serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: $(STAMP) .env
 	PORT=$(PORT) PY=$(PY) deploy/serve
 
-# Pages at scale against the framework's floor; see README "Performance".
+# Pages at scale against the framework's floor; see docs/performance.md.
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 

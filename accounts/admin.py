@@ -3,11 +3,11 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 
-from marketplace import services
-from marketplace.admin import ask_first
-from marketplace.states import DomainError
+from tasker.errors import DomainError
 from tasker.validators import single_line
 
+from . import services
+from .admin_site import ask_first
 from .models import User
 
 STAFF_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")

@@ -5,8 +5,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from marketplace.emails import absolute_url
-from marketplace.states import DomainError
+from tasker.errors import DomainError
+from tasker.links import absolute_url
 
 from .emails import account_email
 from .models import User

@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.views import View
 from django.views.generic import FormView
 
-from marketplace.states import DomainError
+from tasker.errors import DomainError
 from tasker.ratelimit import RateLimitMixin, allow
 
 from .email_services import (

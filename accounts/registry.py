@@ -48,3 +48,30 @@ def register(part: AccountData) -> None:
 def registered() -> list[AccountData]:
     """Return the registered parts, in the order they were registered."""
     return list(_parts.values())
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    """One app's part of a public profile page.
+
+    - `annotations()` returns the annotations the profile's user row is read with (one query
+      for the row and all its figures).
+    - `context(user, request)` returns what the page shows besides, for the template.
+    """
+
+    app_label: str
+    annotations: Callable[[], dict[str, Any]]
+    context: Callable[[Any, Any], dict[str, Any]]
+
+
+_profile_parts: dict[str, ProfileData] = {}
+
+
+def register_profile(part: ProfileData) -> None:
+    """Add (or replace) one app's part of the public profile; call it from `ready()`."""
+    _profile_parts[part.app_label] = part
+
+
+def profile_parts() -> list[ProfileData]:
+    """Return the registered profile parts, in the order they were registered."""
+    return list(_profile_parts.values())

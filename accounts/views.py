@@ -6,7 +6,6 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,10 +17,9 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
-from marketplace.models import Review
-from marketplace.selectors import user_with_reputation
 from tasker.ratelimit import RateLimitMixin, allow
 
+from . import registry
 from .data import account_delete, account_deletion_refusal, account_export
 from .email_services import email_verify_send, password_changed_notify
 from .forms import AccountDeleteForm, LoginForm, PasswordChangeForm, ProfileForm, SignupForm
@@ -140,16 +138,17 @@ class ProfileView(DetailView):
             raise
 
     def get_object(self, queryset=None) -> User:
-        return get_object_or_404(user_with_reputation(self.kwargs["username"]))
+        # What the profile shows of other apps (reputation, reviews) comes from their
+        # registered parts: accounts imports no other app.
+        users = User.objects.filter(is_active=True, username=self.kwargs["username"])
+        for part in registry.profile_parts():
+            users = users.annotate(**part.annotations())
+        return get_object_or_404(users)
 
     def get_context_data(self, **kwargs):
-        reviews = (
-            Review.objects.visible()
-            .filter(subject=self.object)
-            .select_related("author", "subject", "agreement")
-        )
-        page = Paginator(reviews, 10).get_page(self.request.GET.get("page"))
-        return super().get_context_data(reviews=page, page_obj=page, **kwargs)
+        for part in registry.profile_parts():
+            kwargs.update(part.context(self.object, self.request))
+        return super().get_context_data(**kwargs)
 
 
 # --- Your data ---

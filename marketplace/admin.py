@@ -1,10 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from accounts.admin_site import ask_first
 from tasker.validators import single_line
 
 from . import services
@@ -29,23 +28,6 @@ class ReasonForm(forms.Form):
         max_length=200,
         help_text="The author sees this reason next to the hidden content.",
         validators=[single_line],
-    )
-
-
-def ask_first(modeladmin, request, queryset, form, *, title: str, action: str):
-    """The page between choosing an action and applying it, asking for a reason or note."""
-    return TemplateResponse(
-        request,
-        "admin/moderation_reason.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "objects": queryset,
-            "form": form,
-            "action": action,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "opts": modeladmin.model._meta,
-        },
     )
 
 

@@ -8,7 +8,14 @@ class MarketplaceConfig(AppConfig):
         from accounts import registry
 
         from .account_data import PART
+        from .selectors import profile_reviews, reputation
 
         # The data export and account deletion in `accounts` reach marketplace rows only
         # through this registration: accounts never imports marketplace.
         registry.register(PART)
+        # A public profile shows the user's reputation and reviews the same way.
+        registry.register_profile(
+            registry.ProfileData(
+                app_label=self.label, annotations=reputation, context=profile_reviews
+            )
+        )

@@ -1,10 +1,11 @@
 """The email that goes with a notification, and its signed one-click unsubscribe link."""
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from tasker.links import absolute_url
 
 from .models import Notification
 
@@ -34,11 +35,6 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     ):
         raise signing.BadSignature("Unexpected unsubscribe token content.")
     return data["u"], data["k"]
-
-
-def absolute_url(path: str) -> str:
-    """Turn a site path into a link that works from an email."""
-    return f"{settings.SITE_URL}{path}"
 
 
 def notification_email(notification: Notification) -> EmailMultiAlternatives:

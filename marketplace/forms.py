@@ -1,7 +1,6 @@
 import uuid
 
 from django import forms
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -155,12 +154,6 @@ class ReviewForm(SubmittedOnceForm, forms.ModelForm):
 
 
 class TaskFilterForm(forms.Form):
-    SORTS = {
-        "newest": ("-created_at", "-id"),
-        "budget_desc": ("-budget", "-id"),
-        "budget_asc": ("budget", "id"),
-        "due": ("due_date", "id"),
-    }
     FILTERS = ("q", "category", "city", "budget_min", "budget_max", "remote")
     q = forms.CharField(label="Search", required=False, max_length=100)
     category = forms.ModelChoiceField(
@@ -187,46 +180,19 @@ class TaskFilterForm(forms.Form):
         ],
     )
 
-    def filter(self, tasks):
-        """Return `tasks` narrowed and ordered by the valid filters.
+    def filters(self) -> dict:
+        """The valid filters and sort, for `selectors.tasks_browse`.
 
         A field in error is left out; the others still apply (a mistyped budget does not
         throw away the keywords and category the user chose).
         """
         self.is_valid()  # fields in error are left out of cleaned_data
-        data = getattr(self, "cleaned_data", {})
-        if q := data.get("q"):
-            tasks = tasks.search(q)
-        if data.get("category"):
-            tasks = tasks.filter(category=data["category"])
-        if city := (data.get("city") or "").strip().lower():
-            tasks = self.in_city(tasks, city)
-        if data.get("budget_min") is not None:
-            tasks = tasks.filter(budget__gte=data["budget_min"])
-        if data.get("budget_max") is not None:
-            tasks = tasks.filter(budget__lte=data["budget_max"])
-        if data.get("remote"):
-            tasks = tasks.filter(is_remote=True)
-        return tasks.order_by(*self.SORTS.get(data.get("sort") or "newest"))
+        return getattr(self, "cleaned_data", {})
 
     def active_filter_count(self) -> int:
         """How many valid filters narrow the list (the sort order is not one)."""
         data = getattr(self, "cleaned_data", {})
         return sum(1 for name in self.FILTERS if data.get(name) not in (None, "", False))
-
-    @staticmethod
-    def in_city(tasks, prefix: str):
-        """The tasks whose city starts with `prefix` (lower case), whatever its case:
-        "card" finds Cardiff.
-
-        Compared on Lower(city) like the task_browse_city index; the range (from the prefix
-        up to the next prefix) is what the index serves, and LIKE keeps exactly the names
-        that start with it.
-        """
-        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        return tasks.alias(city_lower=Lower("city")).filter(
-            city_lower__gte=prefix, city_lower__lt=after, city_lower__startswith=prefix
-        )
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     DateTimeField,
@@ -32,6 +33,37 @@ from .models import (
 )
 from .subqueries import row_average, row_count, row_total
 
+# The browse page's orders; each ends on the id so that pages never share or skip a task.
+TASK_SORTS = {
+    "newest": ("-created_at", "-id"),
+    "budget_desc": ("-budget", "-id"),
+    "budget_asc": ("budget", "id"),
+    "due": ("due_date", "id"),
+}
+
+
+def tasks_browse(filters: dict):
+    """The open, public tasks matching `filters` (TaskFilterForm.filters(): q, category,
+    city, budget_min, budget_max, remote, sort; any may be missing), with what a card shows.
+
+    The one browse query: the browse page, the home page's latest tasks and anything that
+    lists tasks by a search go through it.
+    """
+    tasks = Task.objects.open().public().with_card_data()
+    if q := filters.get("q"):
+        tasks = tasks.search(q)
+    if filters.get("category"):
+        tasks = tasks.filter(category=filters["category"])
+    if city := (filters.get("city") or "").strip().lower():
+        tasks = tasks.in_city(city)
+    if filters.get("budget_min") is not None:
+        tasks = tasks.filter(budget__gte=filters["budget_min"])
+    if filters.get("budget_max") is not None:
+        tasks = tasks.filter(budget__lte=filters["budget_max"])
+    if filters.get("remote"):
+        tasks = tasks.filter(is_remote=True)
+    return tasks.order_by(*TASK_SORTS[filters.get("sort") or "newest"])
+
 
 def reputation(user_ref: str = "pk") -> dict:
     """Annotations for the user at `user_ref`: rating, reviews, agreements, tasks.
@@ -49,8 +81,15 @@ def reputation(user_ref: str = "pk") -> dict:
     }
 
 
-def user_with_reputation(username: str):
-    return User.objects.filter(is_active=True, username=username).annotate(**reputation())
+def profile_reviews(user, request) -> dict:
+    """A public profile's reviews, ten to a page (the profile part registered with accounts)."""
+    reviews = (
+        Review.objects.visible()
+        .filter(subject=user)
+        .select_related("author", "subject", "agreement")
+    )
+    page = Paginator(reviews, 10).get_page(request.GET.get("page"))
+    return {"reviews": page, "page_obj": page}
 
 
 def dashboard_sections(user) -> dict:

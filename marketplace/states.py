@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from tasker.errors import DomainError
 
-class DomainError(Exception):
-    """An action that the rules refuse; its message is shown to the user as is."""
+__all__ = ["DomainError", "Party", "StatefulModel", "Transition", "transition"]
 
 
 class Party:

@@ -13,7 +13,6 @@ add it to `ROUTES` below.
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from hashlib import sha256
 
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
@@ -207,8 +206,8 @@ def no_data(world: World, user: User | None) -> dict:
 class Case:
     """One way to call one URL name, and what each persona gets.
 
-    `get` and `post` list the expected status for each of PERSONAS, in order: customer,
-    tasker, other customer, other tasker, staff, anonymous. `data(world, user)` is a valid
+    `get` and `post` hold the expected status for each of PERSONAS, in its order; write
+    them with `by_persona` (by name), `signed_in` or `everyone`. `data(world, user)` is a valid
     POST for `user`; `prepare(client, world)` runs first (e.g. to put a token in the session).
     """
 
@@ -232,6 +231,14 @@ class Case:
     def actors(self) -> list[str]:
         """The personas whose POST does the job."""
         return [p for p, expected in zip(PERSONAS, self.post, strict=True) if writes(expected)]
+
+
+def by_persona(others, *, anonymous=LOGIN, **named) -> tuple:
+    """Each persona's expected status, by name: the signed-in personas not named get
+    `others`, anonymous gets `anonymous` (sent to log in unless said otherwise)."""
+    unknown = set(named) - set(SIGNED_IN)
+    assert not unknown, f"no such persona: {unknown}"
+    return tuple(named.get(p, others) for p in SIGNED_IN) + (anonymous,)
 
 
 def signed_in(status, anonymous=LOGIN) -> tuple:
@@ -380,13 +387,13 @@ ROUTES: dict[str, Case] = {
     # Staff only. Sam has no device yet: the set-up page, where a wrong code changes
     # nothing (tests/test_two_factor.py sets one up), and the code page sends him there.
     "accounts:two_factor_setup": Case(
-        get=(N, N, N, N, OK, LOGIN),
-        post=(N, N, N, N, OK, LOGIN),
+        get=by_persona(N, staff=OK),
+        post=by_persona(N, staff=OK),
         data=lambda world, user: {"code": "000000"},
     ),
     "accounts:two_factor_verify": Case(
-        get=(N, N, N, N, MOVED, LOGIN),
-        post=(N, N, N, N, MOVED, LOGIN),
+        get=by_persona(N, staff=MOVED),
+        post=by_persona(N, staff=MOVED),
         data=lambda world, user: {"code": "000000"},
     ),
     "accounts:profile": Case(
@@ -407,27 +414,27 @@ ROUTES: dict[str, Case] = {
     "marketplace:task_list": Case(get=everyone(OK), post=everyone(NOPE)),
     # Taskers are sent to their settings to switch role.
     "marketplace:task_create": Case(
-        get=(OK, MOVED, OK, MOVED, OK, LOGIN),
-        post=(W(MOVED), MOVED, W(MOVED), MOVED, W(MOVED), LOGIN),
+        get=by_persona(OK, tasker=MOVED, other_tasker=MOVED),
+        post=by_persona(W(MOVED), tasker=MOVED, other_tasker=MOVED),
         data=task_data,
     ),
     "marketplace:task_detail": Case(
         get=everyone(OK), post=everyone(NOPE), kwargs=lambda world: {"pk": world.task.pk}
     ),
     "marketplace:task_edit": Case(
-        get=(OK, N, N, N, N, LOGIN),
-        post=(W(MOVED), N, N, N, N, LOGIN),
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
         kwargs=lambda world: {"pk": world.task.pk},
         data=task_data,
     ),
     "marketplace:task_cancel": Case(
-        get=(OK, N, N, N, N, LOGIN),
-        post=(W(MOVED), N, N, N, N, LOGIN),
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
         kwargs=lambda world: {"pk": world.task.pk},
     ),
     "marketplace:task_repost": Case(
-        get=(OK, N, N, N, N, LOGIN),
-        post=(W(MOVED), N, N, N, N, LOGIN),
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
         kwargs=lambda world: {"pk": world.cancelled.pk},
         data=task_data,
     ),
@@ -436,84 +443,84 @@ ROUTES: dict[str, Case] = {
     # each is told so on the form (200).
     "marketplace:bid_create": Case(
         get=signed_in(OK),
-        post=(OK, OK, OK, W(MOVED), W(MOVED), LOGIN),
+        post=by_persona(OK, other_tasker=W(MOVED), staff=W(MOVED)),
         kwargs=lambda world: {"pk": world.task.pk},
         data=bid_data,
     ),
     "marketplace:bid_edit": Case(
-        get=(N, OK, N, N, N, LOGIN),
-        post=(N, W(MOVED), N, N, N, LOGIN),
+        get=by_persona(N, tasker=OK),
+        post=by_persona(N, tasker=W(MOVED)),
         kwargs=lambda world: {"pk": world.bid.pk},
         data=bid_data,
     ),
     "marketplace:bid_withdraw": Case(
-        get=(N, OK, N, N, N, LOGIN),
-        post=(N, W(MOVED), N, N, N, LOGIN),
+        get=by_persona(N, tasker=OK),
+        post=by_persona(N, tasker=W(MOVED)),
         kwargs=lambda world: {"pk": world.bid.pk},
     ),
     "marketplace:bid_accept": Case(
-        get=(OK, N, N, N, N, LOGIN),
-        post=(W(MOVED), N, N, N, N, LOGIN),
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
         kwargs=lambda world: {"pk": world.bid.pk},
     ),
     # --- Agreements and reviews ---
     # Staff see agreements (to moderate) but take no part in them.
     "marketplace:agreement_detail": Case(
-        get=(OK, OK, N, N, OK, LOGIN),
+        get=by_persona(OK, other_customer=N, other_tasker=N),
         post=signed_in(NOPE),
         kwargs=lambda world: {"pk": world.agreement.pk},
     ),
     # Whoever sees the agreement but may not act is sent to it, told why.
     "marketplace:agreement_deliver": Case(
-        get=(MOVED, OK, N, N, MOVED, LOGIN),
-        post=(MOVED, W(MOVED), N, N, MOVED, LOGIN),
+        get=by_persona(MOVED, tasker=OK, other_customer=N, other_tasker=N),
+        post=by_persona(MOVED, tasker=W(MOVED), other_customer=N, other_tasker=N),
         kwargs=lambda world: {"pk": world.agreement.pk},
     ),
     "marketplace:agreement_confirm": Case(
-        get=(OK, MOVED, N, N, MOVED, LOGIN),
-        post=(W(MOVED), MOVED, N, N, MOVED, LOGIN),
+        get=by_persona(MOVED, customer=OK, other_customer=N, other_tasker=N),
+        post=by_persona(MOVED, customer=W(MOVED), other_customer=N, other_tasker=N),
         kwargs=lambda world: {"pk": world.delivered.pk},
     ),
     "marketplace:agreement_cancel": Case(
-        get=(OK, OK, N, N, MOVED, LOGIN),
-        post=(W(MOVED), W(MOVED), N, N, OK, LOGIN),
+        get=by_persona(OK, other_customer=N, other_tasker=N, staff=MOVED),
+        post=by_persona(W(MOVED), other_customer=N, other_tasker=N, staff=OK),
         kwargs=lambda world: {"pk": world.agreement.pk},
         data=lambda world, user: {"reason": "The date no longer works for me."},
     ),
     "marketplace:review_create": Case(
-        get=(OK, OK, N, N, N, LOGIN),
-        post=(W(MOVED), W(MOVED), N, N, N, LOGIN),
+        get=by_persona(N, customer=OK, tasker=OK),
+        post=by_persona(N, customer=W(MOVED), tasker=W(MOVED)),
         kwargs=lambda world: {"pk": world.completed.pk},
         data=lambda world, user: {"rating": "4", "comment": "Did what was agreed."},
     ),
     # --- Reports: whatever one can see and did not write ---
     "marketplace:report_create[task]": Case(
-        get=(N, OK, OK, OK, OK, LOGIN),
-        post=(N, W(MOVED), W(MOVED), W(MOVED), W(MOVED), LOGIN),
+        get=by_persona(OK, customer=N),
+        post=by_persona(W(MOVED), customer=N),
         kwargs=report_kwargs("task", lambda world: world.task.pk),
         data=report_data,
     ),
     "marketplace:report_create[bid]": Case(
-        get=(OK, N, N, N, N, LOGIN),
-        post=(W(MOVED), N, N, N, N, LOGIN),
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
         kwargs=report_kwargs("bid", lambda world: world.bid.pk),
         data=report_data,
     ),
     "marketplace:report_create[review]": Case(
-        get=(OK, N, OK, OK, OK, LOGIN),
-        post=(W(MOVED), N, W(MOVED), W(MOVED), W(MOVED), LOGIN),
+        get=by_persona(OK, tasker=N),
+        post=by_persona(W(MOVED), tasker=N),
         kwargs=report_kwargs("review", lambda world: world.review.pk),
         data=report_data,
     ),
     "marketplace:report_create[message]": Case(
-        get=(OK, N, N, N, N, LOGIN),
-        post=(W(MOVED), N, N, N, N, LOGIN),
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
         kwargs=report_kwargs("message", lambda world: world.message.pk),
         data=report_data,
     ),
     "marketplace:report_create[user]": Case(
-        get=(OK, N, OK, OK, OK, LOGIN),
-        post=(W(MOVED), N, W(MOVED), W(MOVED), W(MOVED), LOGIN),
+        get=by_persona(OK, tasker=N),
+        post=by_persona(W(MOVED), tasker=N),
         kwargs=report_kwargs("user", lambda world: world["tasker"].pk),
         data=report_data,
     ),
@@ -527,22 +534,22 @@ ROUTES: dict[str, Case] = {
     # --- Messages and notifications ---
     "marketplace:inbox": Case(get=signed_in(OK), post=signed_in(NOPE)),
     "marketplace:conversation_detail": Case(
-        get=(OK, OK, N, N, N, LOGIN),
-        post=(W(MOVED), W(MOVED), N, N, N, LOGIN),
+        get=by_persona(N, customer=OK, tasker=OK),
+        post=by_persona(N, customer=W(MOVED), tasker=W(MOVED)),
         kwargs=lambda world: {"pk": world.conversation.pk},
         data=lambda world, user: {"body": "See you on Saturday."},
     ),
     # Carol cannot write to herself; Tom and Carol already share this task's conversation.
     # GET goes to the conversation one already has about the task, or asks.
     "marketplace:conversation_start": Case(
-        get=(MOVED, MOVED, OK, OK, OK, LOGIN),
-        post=(MOVED, MOVED, W(MOVED), W(MOVED), W(MOVED), LOGIN),
+        get=by_persona(OK, customer=MOVED, tasker=MOVED),
+        post=by_persona(W(MOVED), customer=MOVED, tasker=MOVED),
         kwargs=lambda world: {"pk": world.task.pk},
     ),
     "marketplace:notifications": Case(get=signed_in(OK), post=signed_in(NOPE)),
     "marketplace:notification_open": Case(
-        get=(MOVED, N, N, N, N, LOGIN),
-        post=(W(MOVED), N, N, N, N, LOGIN),
+        get=by_persona(N, customer=MOVED),
+        post=by_persona(N, customer=W(MOVED)),
         kwargs=lambda world: {"pk": world.notification.pk},
         no_confirmation="Marking a notification read loses nothing; GET goes to what it is "
         "about and leaves it unread.",
@@ -550,7 +557,7 @@ ROUTES: dict[str, Case] = {
     # Only Carol has anything unread.
     "marketplace:notifications_mark_all_read": Case(
         get=signed_in(MOVED),
-        post=(W(MOVED), MOVED, MOVED, MOVED, MOVED, LOGIN),
+        post=by_persona(MOVED, customer=W(MOVED)),
         no_confirmation="Marking notifications read loses nothing; GET shows the "
         "notifications, with the button.",
     ),
@@ -583,27 +590,9 @@ def url_of(key: str, world: World) -> str:
 
 # --- The database, before and after ---
 
+
 # Written by design on requests that change nothing of the site's data: login records
 # (django-axes) and sessions (compared on their own where it matters).
-NOT_COMPARED = {"axes", "sessions"}
-
-
-def snapshot(*, sessions: bool = False) -> dict[str, tuple[int, str]]:
-    """Row count and a hash of every row, per table (plain SQL: this runs many times)."""
-    result = {}
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for model in apps.get_models(include_auto_created=True):
-            label = model._meta.app_label
-            if label in NOT_COMPARED and not (sessions and label == "sessions"):
-                continue
-            table, pk = model._meta.db_table, model._meta.pk.column
-            cursor.execute(f"SELECT * FROM {quote(table)} ORDER BY {quote(pk)}")  # noqa: S608
-            rows = cursor.fetchall()
-            result[model._meta.label] = (len(rows), sha256(repr(rows).encode()).hexdigest())
-    return result
-
-
 def changed(before: dict, after: dict) -> list[str]:
     return sorted(
         name for name in before.keys() | after.keys() if before.get(name) != after.get(name)

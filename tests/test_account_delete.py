@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from accounts import services as account_services
 from accounts.models import User
 from marketplace import services
 from marketplace.models import Agreement, Bid, Message, Notification, Review, Task, TaskEvent
@@ -24,8 +25,7 @@ from .factories import (
     ReviewFactory,
     TaskFactory,
 )
-from .helpers import make_agreement, messages_of
-from .routes import snapshot
+from .helpers import make_agreement, messages_of, snapshot
 
 DELETE = reverse("accounts:delete")
 
@@ -280,6 +280,6 @@ def test_a_deleted_account_cannot_be_reinstated(tasker, staff, history):
     delete(client_for(tasker))
     tasker.refresh_from_db()
     with pytest.raises(DomainError):
-        services.user_reinstate(user=tasker, by=staff)
+        account_services.user_reinstate(user=tasker, by=staff)
     tasker.refresh_from_db()
     assert not tasker.is_active

@@ -189,12 +189,6 @@ def test_cancelling_needs_a_real_reason(customer_client, agreement, reason, mess
     assert snapshot() == before
 
 
-def test_garbage_on_the_cancel_form_never_breaks_it(customer_client, agreement):
-    for reason in ["\x00" * 20, "<script>x</script>" * 3, "🚀" * 20, ["a", "b"], "x" * 50000]:
-        response = customer_client.post(url("agreement_cancel", agreement), {"reason": reason})
-        assert response.status_code in (200, 302)
-
-
 @pytest.mark.parametrize("status", [Agreement.Status.COMPLETED, Agreement.Status.CANCELLED])
 def test_an_ended_agreement_cannot_be_cancelled(customer_client, customer, tasker, status):
     ended = make_agreement(customer=customer, tasker=tasker, status=status)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError
 from django.db import connection
 
-from marketplace.management.commands._demo_content import DEMO_TASKS
+from marketplace.demo.story_content import DEMO_TASKS
 from marketplace.management.commands.backup_db import backup_sqlite, pg_dump_hint
 
 from .command_helpers import manage, run
@@ -139,7 +139,7 @@ def test_restoring_a_backup_gives_back_the_same_rows(site_db, tmp_path):
         db.execute("DELETE FROM task WHERE id < 100")
         db.execute("INSERT INTO task (title) VALUES ('after the backup')")
 
-    # ...until a restore, as the README says: stop, copy over, remove -wal/-shm, start.
+    # ...until a restore, as docs/operations.md says: stop, copy over, remove -wal/-shm, start.
     shutil.copyfile(backup, site_db)
     for leftover in (site_db.with_name("db.sqlite3-wal"), site_db.with_name("db.sqlite3-shm")):
         leftover.unlink(missing_ok=True)
@@ -148,7 +148,7 @@ def test_restoring_a_backup_gives_back_the_same_rows(site_db, tmp_path):
 
 
 def test_an_operator_backs_up_and_restores_a_seeded_site(tmp_path):
-    """End to end, as in the README, with the real schema and demo data."""
+    """End to end, as in docs/operations.md, with the real schema and demo data."""
     database = tmp_path / "db.sqlite3"
     env = {"DATABASE_URL": f"sqlite:///{database}"}
     for args in (["migrate", "--noinput"], ["seed_demo"]):

@@ -133,21 +133,6 @@ def test_bad_bids_are_form_errors(tasker_client, task, field, value, message):
     assert not Bid.objects.exists()
 
 
-def test_garbage_in_any_bid_field_never_breaks_the_page(tasker_client, task):
-    garbage = ["", "-1", "1e999", "NaN", "Infinity", "\x00", "x" * 3000, "1,5", "<b>1</b>"]
-    for value in garbage:
-        for data in (
-            bid_data(amount=value),
-            bid_data(estimated_hours=value),
-            bid_data(message=value),
-        ):
-            response = tasker_client.post(bid_url(task), data)
-            assert response.status_code in (200, 302), (data, response.status_code)
-            Bid.objects.all().delete()
-        response = tasker_client.post(bid_url(task), dict.fromkeys(bid_data(), value))
-        assert response.status_code == 200
-
-
 # --- Revise ---
 
 
@@ -249,8 +234,9 @@ def test_withdraw_asks_on_get_and_changes_nothing(tasker_client, bid):
 
 @pytest.mark.parametrize("persona", ["customer_client", "other_tasker_client", "staff_client"])
 def test_only_its_tasker_can_withdraw_a_bid(request, persona, bid):
+    client = request.getfixturevalue(persona)  # signing in is no change of ours
     before = snapshot()
-    assert request.getfixturevalue(persona).post(withdraw_url(bid)).status_code == 404
+    assert client.post(withdraw_url(bid)).status_code == 404
     assert snapshot() == before
 
 

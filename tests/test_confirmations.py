@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from .factories import PASSWORD
-from .helpers import post_forms
+from .helpers import post_forms, snapshot
 from .routes import (
     LOGIN,
     PERSONAS,
@@ -17,7 +17,6 @@ from .routes import (
     SIGNED_IN,
     changed,
     rolled_back,
-    snapshot,
     status_of,
     url_of,
     world_for_module,

@@ -1,6 +1,6 @@
 """Performance guards that do not time anything: query plans, template loading, markup.
 
-Timings live in the bench (`make bench`, README "Performance"); these tests keep the
+Timings live in the bench (`make bench`, docs/performance.md); these tests keep the
 reasons for its figures from quietly going away.
 """
 

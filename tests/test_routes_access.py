@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from .helpers import snapshot
 from .routes import (
     LOGIN,
     PERSONAS,
@@ -17,7 +18,6 @@ from .routes import (
     SKIPPED_PREFIXES,
     changed,
     rolled_back,
-    snapshot,
     status_of,
     url_name,
     url_of,

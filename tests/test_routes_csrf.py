@@ -9,12 +9,12 @@ from django.conf import settings
 from django.test import Client
 from django.urls import resolve, reverse
 
+from .helpers import snapshot
 from .routes import (
     PERSONAS,
     ROUTES,
     changed,
     rolled_back,
-    snapshot,
     status_of,
     url_of,
     world_for_module,

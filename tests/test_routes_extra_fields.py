@@ -13,7 +13,8 @@ from accounts.models import User
 from marketplace.models import Agreement, Message
 
 from .factories import PASSWORD
-from .routes import NOT_COMPARED, ROUTES, rolled_back, url_of, world_for_module
+from .helpers import NOT_COMPARED
+from .routes import ROUTES, rolled_back, url_of, world_for_module
 
 pytestmark = pytest.mark.django_db
 

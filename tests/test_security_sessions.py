@@ -15,7 +15,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from marketplace import services
+from accounts import services
 from marketplace.models import Bid
 
 from .factories import PASSWORD, TaskFactory

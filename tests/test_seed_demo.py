@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from marketplace.management.commands._demo_content import (
+from marketplace.demo.story_content import (
     DEMO_PASSWORD,
     DEMO_REPORTS,
     DEMO_TASKS,
     DEMO_USERS,
 )
-from marketplace.management.commands._progress import Progress
+from marketplace.management.progress import Progress
 from marketplace.models import (
     Agreement,
     Bid,

@@ -6,7 +6,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from marketplace.management.commands._demo_content import DEMO_PASSWORD, DEMO_TASKS, DEMO_USERS
+from marketplace.demo.story_content import DEMO_PASSWORD, DEMO_TASKS, DEMO_USERS
 from marketplace.models import (
     Agreement,
     Bid,

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
-from marketplace import services
+from accounts import services
 from marketplace.states import DomainError
 
 from .conftest import client_for

@@ -158,6 +158,6 @@ def test_seed_demo_gives_the_admin_a_device_and_prints_a_working_code(capsys):
 
 
 def _demo_pw() -> str:
-    from marketplace.management.commands._demo_content import DEMO_PASSWORD
+    from marketplace.demo.story_content import DEMO_PASSWORD
 
     return DEMO_PASSWORD

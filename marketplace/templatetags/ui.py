@@ -16,7 +16,7 @@ from django.utils.timesince import timesince
 
 register = template.Library()
 
-# bootstrap-icons, vendored from npm as one SVG sprite (see README, "Design").
+# bootstrap-icons, vendored from npm as one SVG sprite (see docs/design.md).
 ICON_SPRITE = "vendor/bootstrap-icons-1.13.2/bootstrap-icons.svg"
 
 # Each category's icon, by the category's slug; any other category gets DEFAULT_CATEGORY_ICON.

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.test import Client
 from playwright.sync_api import BrowserContext, Page
 
+from ..helpers import NOT_COMPARED
 from ..routes import PERSONAS, ROUTES, build_world, url_name, url_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,7 +24,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # These forms make something new out of the old: reposting a cancelled task posts a new one.
 MAKE_NEW_ROWS = {"marketplace:task_repost"}
 # Written by design on any request: login records and sessions.
-NOT_COMPARED = {"axes", "sessions"}
 
 # For each POST form in the page as the server sent it (read with JavaScript off, so these
 # are the HTML attributes): whether it comes filled in, i.e. has a field with a value and no

@@ -10,8 +10,8 @@ from marketplace import services
 from marketplace.models import Task
 from marketplace.states import DomainError
 
-from ._args import day_count
-from ._progress import Progress
+from ..args import day_count
+from ..progress import Progress
 
 
 def plural(n: int, word: str) -> str:

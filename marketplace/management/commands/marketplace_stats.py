@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from marketplace.models import Agreement, Bid, Conversation, Message, Review, Task, TaskEvent
 
-from ._args import day_count
+from ..args import day_count
 
 
 def by_status(model) -> dict[str, int]:

@@ -13,12 +13,12 @@ from django.db import IntegrityError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.two_factor import base32_secret, totp_code
+from marketplace.demo.scale import ScaleSeeder, ScaleSize, scale_username
+from marketplace.demo.stories import DemoSeeder
+from marketplace.demo.story_content import DEMO_PASSWORD, DEMO_USERS
 from marketplace.models import Category
 
-from ._args import count
-from ._demo import DemoSeeder
-from ._demo_content import DEMO_PASSWORD, DEMO_USERS
-from ._scale import ScaleSeeder, ScaleSize, scale_username
+from ..args import count
 
 
 @contextmanager

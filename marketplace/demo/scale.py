@@ -1,7 +1,7 @@
 """Benchmark-size demo data: thousands of users, tens of thousands of tasks, in seconds.
 
 Going through the services would take an hour at this size, so the data is planned in
-memory and written as plain rows (see `_rows.py`) inside one transaction: all or nothing.
+memory and written as plain rows (see `rows.py`) inside one transaction: all or nothing.
 The rows are the ones the services would have written: every task has a story that ends
 in its status, with the bids, agreement, reviews, timeline events and notifications that
 story implies, at plausible moments over the last six months.
@@ -36,9 +36,10 @@ from marketplace.models import (
     TaskEvent,
 )
 
-from . import _scale_content as text
-from ._progress import Progress
-from ._rows import RowInserter, reserve_ids
+from .. import texts
+from ..management.progress import Progress
+from . import scale_content as text
+from .rows import RowInserter, reserve_ids
 
 CHUNK = 1000  # tasks (or conversations) planned and written together
 HOUR = datetime.timedelta(hours=1)
@@ -572,7 +573,7 @@ class ScaleSeeder:
     def _add_agreement_events(self, p: PlannedTask, event) -> None:
         K, T, A = TaskEvent.Kind, Task.Status, Agreement.Status
         tasker = p.winner.tasker
-        note = f"{self.user_names[tasker]}'s bid accepted."
+        note = texts.note(K.BID_ACCEPTED, name=self.user_names[tasker])
         event(p.decided, p.customer, K.BID_ACCEPTED, T.OPEN, T.ASSIGNED, note)
         if p.delivered:
             event(p.delivered, tasker, K.DELIVERED, A.ACTIVE, A.DELIVERED)
@@ -581,18 +582,20 @@ class ScaleSeeder:
         if p.cancelled:  # the reason stays on the agreement: the timeline is public
             event(p.cancelled, p.cancelled_by, K.AGREEMENT_CANCELLED, T.ASSIGNED, T.CANCELLED)
         for r in p.reviews:
-            note = f"{self.user_names[r.author]} reviewed {self.user_names[r.subject]}."
+            names = self.user_names
+            note = texts.note(K.REVIEWED, name=names[r.author], subject=names[r.subject])
             event(r.at, r.author, K.REVIEWED, note=note)
 
     def _notifier(self):
-        """`tell(user, kind, text, url, at)`: a notification, read if over three days old."""
+        """`tell(user, words, url, at)`: a notification (`words` from texts.notice), read if
+        over three days old."""
         add, seen_before = self.rows[Notification].add, self.now - 3 * DAY
 
-        def tell(user, kind, message, url, at):
+        def tell(user, words, url, at):
             add(
                 recipient_id=self.user_ids[user],
-                kind=kind,
-                text=message[:300],
+                kind=words["kind"],
+                text=words["text"][:300],
                 url=url,
                 is_read=at < seen_before,
                 created_at=at,
@@ -602,61 +605,58 @@ class ScaleSeeder:
 
     def _add_notifications(self, p: PlannedTask) -> None:
         """What the services would have told each party about this task."""
-        N, title, url = Notification.Kind, p.title, self.urls.task(p.pk)
+        title, url = p.title, self.urls.task(p.pk)
         tell = self._notifier()
         for b in p.bids:
             name = self.user_names[b.tasker]
-            tell(
-                p.customer,
-                N.BID_PLACED,
-                f"{name} bid £{b.amount:.2f} on “{title}”.",
-                url,
-                b.created,
-            )
+            placed = texts.notice("bid_placed", name=name, amount=b.amount, title=title)
+            tell(p.customer, placed, url, b.created)
             if b.withdrawn:
-                message = f"{name} withdrew their bid on “{title}”."
-                tell(p.customer, N.BID_CHANGED, message, url, b.withdrawn)
+                withdrawn = texts.notice("bid_withdrawn", name=name, title=title)
+                tell(p.customer, withdrawn, url, b.withdrawn)
         rejected = [b.tasker for b in p.bids if b.status == Bid.Status.REJECTED]
         if p.story == S.CANCELLED:
-            message = f"“{title}”, which you bid on, was cancelled by the customer."
+            words = texts.notice("task_cancelled", title=title)
             for tasker in rejected:
-                tell(tasker, N.TASK_CHANGED, message, url, p.decided)
+                tell(tasker, words, url, p.decided)
         elif p.story == S.EXPIRED:
-            message = f"“{title}” expired without an accepted bid. You can repost it."
-            tell(p.customer, N.TASK_CHANGED, message, url, p.decided)
+            tell(p.customer, texts.notice("task_expired", title=title), url, p.decided)
+            words = texts.notice("task_expired_for_bidder", title=title)
             for tasker in rejected:
-                message = f"“{title}”, which you bid on, expired."
-                tell(tasker, N.TASK_CHANGED, message, url, p.decided)
+                tell(tasker, words, url, p.decided)
         elif p.winner:
-            message = f"Another tasker was chosen for “{title}”. Thanks for bidding."
+            words = texts.notice("bid_rejected", title=title)
             for tasker in rejected:
-                tell(tasker, N.BID_REJECTED, message, url, p.decided)
+                tell(tasker, words, url, p.decided)
             self._add_agreement_notifications(p, tell)
 
     def _add_agreement_notifications(self, p: PlannedTask, tell) -> None:
-        N, title, url = Notification.Kind, p.title, self.urls.agreement(p.agreement_pk)
-        customer, tasker = p.customer, p.winner.tasker
-        amount = f"£{p.winner.amount:.2f}"
-        message = f"Your bid of {amount} on “{title}” was accepted. Time to get to work!"
-        tell(tasker, N.BID_ACCEPTED, message, url, p.decided)
+        title, url = p.title, self.urls.agreement(p.agreement_pk)
+        customer, tasker, names = p.customer, p.winner.tasker, self.user_names
+        accepted = texts.notice("bid_accepted", amount=p.winner.amount, title=title)
+        tell(tasker, accepted, url, p.decided)
         if p.delivered:
-            name = self.user_names[tasker]
-            message = f"{name} marked “{title}” as delivered. Please confirm completion."
-            tell(customer, N.AGREEMENT_DELIVERED, message, url, p.delivered)
+            words = texts.notice("agreement_delivered", name=names[tasker], title=title)
+            tell(customer, words, url, p.delivered)
         if p.completed:
-            name = self.user_names[customer]
-            message = f"{name} confirmed “{title}” is complete. You can now review each other."
-            tell(tasker, N.AGREEMENT_COMPLETED, message, url, p.completed)
+            words = texts.notice("agreement_completed", name=names[customer], title=title)
+            tell(tasker, words, url, p.completed)
         if p.cancelled:
             other = tasker if p.cancelled_by == customer else customer
-            name = self.user_names[p.cancelled_by]
-            message = f"{name} cancelled the agreement for “{title}”: {p.cancel_reason}"
-            tell(other, N.AGREEMENT_CANCELLED, message, url, p.cancelled)
+            words = texts.notice(
+                "agreement_cancelled",
+                name=names[p.cancelled_by],
+                title=title,
+                reason=p.cancel_reason,
+            )
+            tell(other, words, url, p.cancelled)
         if len(p.reviews) == 2:
             for r in p.reviews:
-                message = f"{self.user_names[r.author]} reviewed you for “{title}”: {r.rating}★."
+                words = texts.notice(
+                    "review_published", name=names[r.author], title=title, rating=r.rating
+                )
                 profile, published = self.profile_urls[r.subject], p.reviews[-1].at
-                tell(r.subject, N.REVIEW_PUBLISHED, message, profile, published)
+                tell(r.subject, words, profile, published)
 
     # --- Conversations ---
 
@@ -703,9 +703,9 @@ class ScaleSeeder:
                     conversation_id=pk, sender_id=self.user_ids[sender], body=body, created_at=at
                 )
             if unread:
-                message = f"{self.user_names[last_sender]} sent you a message about “{title}”."
-                url = self.urls.conversation(pk)
-                tell(recipient, Notification.Kind.MESSAGE, message, url, last_at)
+                name = self.user_names[last_sender]
+                words = texts.notice("message_about_task", name=name, title=title)
+                tell(recipient, words, self.urls.conversation(pk), last_at)
         for model in (Conversation, Message, Notification):
             self.rows[model].flush()
 

@@ -36,7 +36,8 @@ from marketplace.models import (
     TaskEvent,
 )
 
-from ._demo_content import (
+from .. import texts
+from .story_content import (
     DEMO_CONVERSATIONS,
     DEMO_REPORTS,
     DEMO_TASKS,
@@ -326,8 +327,7 @@ class DemoSeeder:
             if spec.unread:
                 Notification.objects.create(
                     recipient=recipient,
-                    kind=Notification.Kind.MESSAGE,
-                    text=f"{last.sender.name} sent you a message about “{spec.task}”.",
+                    **texts.notice("message_about_task", name=last.sender.name, title=spec.task),
                     url=conversation_url(conversation),
                     created_at=times[-1],
                 )

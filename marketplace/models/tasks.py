@@ -1,0 +1,306 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connections, models
+from django.db.models import OuterRef, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from tasker.validators import single_line
+
+from ..states import Party, StatefulModel, transition
+from ..subqueries import row_count
+from .moderation import Moderated
+
+# Indexes: a foreign key marked db_index=False is the first column of one of its model's
+# indexes or unique constraints, which serves the joins and cascading deletes on it just as
+# well. A second index on the key alone would only slow down every insert.
+
+MAX_AMOUNT = Decimal("100000")
+SEARCH_MAX_WORDS = 5
+# The ids of the tasks that an FTS5 query matches, on SQLite (migration 0006).
+SQLITE_SEARCH = "SELECT rowid FROM marketplace_task_search WHERE marketplace_task_search MATCH %s"
+amount_validators = [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)]
+
+
+def fts_phrase(word: str) -> str:
+    """`word` as an FTS5 string, so that nothing in it is query syntax. (SQLite's icontains
+    folds only ASCII case; the trigram tokenizer folds all of Unicode.)"""
+    return '"' + word.replace('"', '""') + '"'
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=60, unique=True, validators=[single_line])
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=200, blank=True, validators=[single_line])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Task.Status.OPEN)
+
+    def public(self):
+        """Tasks anyone may see: not hidden by a moderator, owner not suspended."""
+        return self.filter(self._public_q())
+
+    def visible_to(self, user):
+        """Public tasks, plus the user's own (even hidden ones) and staff see all."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        if user.is_authenticated:
+            return self.filter(self._public_q() | Q(customer=user))
+        return self.public()
+
+    def reachable_by(self, user):
+        """The tasks `user` can see, and those hidden since that they take part in: the
+        tasks of their agreements and the tasks they bid on (the page says why it is on
+        hold, rather than a bare 404 from their dashboard)."""
+        if not user.is_authenticated:
+            return self.public()
+        involved = Q(agreement__customer=user) | Q(agreement__tasker=user) | Q(bids__tasker=user)
+        return (self.visible_to(user) | self.filter(involved)).distinct()
+
+    def _public_q(self) -> Q:
+        # "Not one of the few suspended users" rather than a join on every customer's
+        # is_active: the suspended users are listed once per query, and the browse indexes
+        # (which hold customer) count and page the tasks without reading the user table.
+        suspended = get_user_model().objects.filter(is_active=False)
+        return Q(is_hidden=False) & ~Q(customer__in=suspended)
+
+    def search(self, text: str) -> "TaskQuerySet":
+        """Return the tasks whose title, description or category name contains every word
+        of `text`.
+
+        A word matches anywhere, inside other words too, whatever the case ("arden" finds
+        "Gardening"); only the first SEARCH_MAX_WORDS words count. Each word is looked up in
+        an index of trigrams (migration 0006), which can serve a word of three characters or
+        more: on PostgreSQL pg_trgm indexes serve icontains itself; on SQLite the FTS5 table
+        marketplace_task_search, kept in step by triggers that a rebuild of the task table
+        would drop (see the migration). Shorter words are compared with each task in turn.
+        The few category names are matched first, in one query, so that each word's test
+        is "in the text, or in one of these categories", which the category index serves.
+        """
+        words = text.split()[:SEARCH_MAX_WORDS]
+        categories = list(Category.objects.values_list("id", "name")) if words else []
+        sqlite = connections[self.db].vendor == "sqlite"
+        tasks, fts_words = self, []
+        for word in words:
+            named = [pk for pk, name in categories if word.lower() in name.lower()]
+            if sqlite and len(word) >= 3 and not named:
+                fts_words.append(word)  # looked up together, below
+                continue
+            if sqlite and len(word) >= 3:
+                in_text = Q(id__in=RawSQL(SQLITE_SEARCH, [fts_phrase(word)]))  # noqa: S611
+            else:
+                in_text = Q(title__icontains=word) | Q(description__icontains=word)
+            tasks = tasks.filter(in_text | Q(category__in=named) if named else in_text)
+        if fts_words:
+            # Phrases side by side must all match. Constant SQL, the words a parameter.
+            query = " ".join(fts_phrase(word) for word in fts_words)
+            tasks = tasks.filter(id__in=RawSQL(SQLITE_SEARCH, [query]))  # noqa: S611
+        return tasks
+
+    def in_city(self, prefix: str):
+        """The tasks whose city starts with `prefix` (lower case), whatever its case:
+        "card" finds Cardiff.
+
+        Compared on Lower(city) like the task_browse_city index; the range (from the prefix
+        up to the next prefix) is what the index serves, and LIKE keeps exactly the names
+        that start with it.
+        """
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return self.alias(city_lower=Lower("city")).filter(
+            city_lower__gte=prefix, city_lower__lt=after, city_lower__startswith=prefix
+        )
+
+    def with_card_data(self):
+        """What a task card shows: the category and the number of live bids.
+
+        The bids are counted by a subquery for each row shown, not by joining and grouping
+        every matching task's bids: a page of 20 costs 20 index lookups however many tasks
+        match, and the paginator's COUNT(*) leaves the unused subquery out.
+        """
+        from .bids import Bid  # bids.py imports this module
+
+        live_bids = Bid.objects.live().filter(task=OuterRef("pk"))
+        return self.select_related("category").annotate(bid_count=row_count(live_bids))
+
+
+class Task(StatefulModel, Moderated):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ASSIGNED = "assigned", "Assigned"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+
+    OWNER_FIELD = "customer"
+    BIDDER = "bidder"  # a party: any tasker who is not the task's customer
+    MEMBER = "member"  # a party: anyone signed in who is not the task's customer
+    # A hidden task is frozen; its customer may still cancel it (which harms nobody).
+    HELD_WHILE_HIDDEN = frozenset({"edit", "bid", "accept", "ask"})
+    TRANSITIONS = {
+        "edit": transition(Status.OPEN, None, Party.CUSTOMER, "Edit this task"),
+        "bid": transition(Status.OPEN, None, BIDDER, "Bid on this task"),
+        "accept": transition(Status.OPEN, Status.ASSIGNED, Party.CUSTOMER, "Accept a bid"),
+        "cancel": transition(Status.OPEN, Status.CANCELLED, Party.CUSTOMER, "Cancel this task"),
+        "expire": transition(Status.OPEN, Status.EXPIRED, Party.SYSTEM, "Expire this task"),
+        "complete": transition(Status.ASSIGNED, Status.COMPLETED, Party.SYSTEM, "Complete"),
+        "cancel_assigned": transition(
+            Status.ASSIGNED, Status.CANCELLED, Party.SYSTEM, "Cancel the agreement"
+        ),
+        "repost": transition(
+            [Status.CANCELLED, Status.EXPIRED], None, Party.CUSTOMER, "Repost this task"
+        ),
+        "ask": transition(Status.OPEN, None, MEMBER, "Ask the customer a question"),
+        "report": transition(list(Status), None, MEMBER, "Report this task"),
+    }
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        db_index=False,
+    )
+    title = models.CharField(max_length=120, validators=[single_line])
+    description = models.TextField(max_length=5000)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tasks")
+    budget = models.DecimalField(
+        max_digits=9, decimal_places=2, validators=amount_validators, help_text="In pounds."
+    )
+    city = models.CharField(max_length=80, blank=True, validators=[single_line])
+    postcode = models.CharField(max_length=10, blank=True, validators=[single_line])
+    is_remote = models.BooleanField("can be done remotely", default=False)
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reposted_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reposts"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gt=0), name="task_budget_positive"),
+            models.CheckConstraint(
+                condition=Q(is_remote=True) | ~Q(city=""), name="task_has_place_or_remote"
+            ),
+        ]
+        # One index per browse filter and sort, each led by status (browse shows open tasks).
+        # Scanned backwards they give "newest first" with the id tie-break, so no sort is
+        # needed. The two that serve browsing without a keyword also hold is_hidden (always
+        # false there) and customer: the paginator's COUNT of public tasks reads the index
+        # alone, and looks each customer up only to check they are active.
+        indexes = [
+            models.Index(
+                fields=["status", "is_hidden", "created_at", "id", "customer"],
+                name="task_browse_newest",
+            ),
+            models.Index(
+                fields=["status", "is_hidden", "category", "created_at", "id", "customer"],
+                name="task_browse_category",
+            ),
+            models.Index(fields=["status", "budget", "id"], name="task_browse_budget"),
+            models.Index(fields=["status", "due_date", "id"], name="task_browse_due"),
+            # The city filter matches whatever the case: TaskQuerySet.in_city compares Lower(city).
+            models.Index("status", Lower("city"), name="task_browse_city"),
+            models.Index(
+                fields=["status", "is_remote", "created_at", "id"], name="task_browse_remote"
+            ),
+            models.Index(fields=["customer", "status"], name="task_customer_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:task_detail", args=[self.pk])
+
+    def moderated_task(self):
+        return self
+
+    def parties(self, user) -> set[str]:
+        if not user.is_authenticated or not user.is_active:
+            return set()
+        if user.pk == self.customer_id:
+            return {Party.CUSTOMER}
+        return {self.MEMBER, self.BIDDER} if user.is_tasker else {self.MEMBER}
+
+    def on_hold(self) -> bool:
+        return self.is_hidden
+
+    @property
+    def place(self) -> str:
+        if self.is_remote:
+            return f"{self.city} or remote" if self.city else "Remote"
+        return f"{self.city} {self.postcode}".strip()
+
+
+class TaskEvent(models.Model):
+    class Kind(models.TextChoices):
+        POSTED = "posted", "Task posted"
+        EDITED = "edited", "Task edited"
+        REPOSTED = "reposted", "Task reposted"
+        BID_PLACED = "bid_placed", "Bid placed"
+        BID_EDITED = "bid_edited", "Bid revised"
+        BID_WITHDRAWN = "bid_withdrawn", "Bid withdrawn"
+        BID_ACCEPTED = "bid_accepted", "Bid accepted"
+        CANCELLED = "cancelled", "Task cancelled"
+        EXPIRED = "expired", "Task expired"
+        DELIVERED = "delivered", "Marked as delivered"
+        COMPLETED = "completed", "Completion confirmed"
+        AGREEMENT_CANCELLED = "agreement_cancelled", "Agreement cancelled"
+        REVIEWED = "reviewed", "Review written"
+        HIDDEN = "hidden", "Hidden by a moderator"
+        UNHIDDEN = "unhidden", "Shown again by a moderator"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events", db_index=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system acted (e.g. expiry).",
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    note = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["task", "created_at"], name="event_task_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.task_id}"
+
+    @property
+    def is_moderation(self) -> bool:
+        return self.kind in (self.Kind.HIDDEN, self.Kind.UNHIDDEN)
+
+    @property
+    def shown_actor(self):
+        """Who the timeline names: nobody for the system, and never a moderator."""
+        return None if self.is_moderation else self.actor
+
+    @property
+    def shown_note(self) -> str:
+        """The note the timeline shows. A moderator's reason is for the content's author
+        (told by notification and on the content's page), not for everyone on the timeline."""
+        return "" if self.is_moderation else self.note

@@ -1,0 +1,50 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from ..models import Agreement
+from ..selectors import dashboard_figures, dashboard_sections, needs_action_q, suggested_tasks
+from .base import CountedPaginator
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    template_name = "marketplace/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        figures = dashboard_figures(user)
+        sections = dashboard_sections(user)
+        return super().get_context_data(
+            needs_action=Agreement.objects.of(user)
+            .filter(needs_action_q(user))
+            .select_related("customer", "tasker", "task"),
+            agreements=self.page(
+                sections["agreements"].select_related("customer", "tasker"),
+                figures["agreement_count"],
+                "agreements_page",
+            ),
+            tasks=self.page(
+                sections["tasks"].with_card_data().order_by("status", "-created_at"),
+                figures["task_count"],
+                "tasks_page",
+            ),
+            bids=self.page(
+                sections["bids"].select_related("task").order_by("status", "-created_at"),
+                figures["bid_count"],
+                "bids_page",
+            ),
+            spent=figures["spent"],
+            earned=figures["earned"],
+            suggestions=suggested_tasks(user)
+            if user.is_tasker and not figures["bid_count"]
+            else (),
+            **kwargs,
+        )
+
+    def page(self, queryset, count: int, param: str):
+        """One page of a dashboard section; each section pages on its own parameter.
+
+        The sections are counted together by `dashboard_figures`, not one COUNT each.
+        """
+        page = CountedPaginator(queryset, 10, count=count).get_page(self.request.GET.get(param))
+        page.param = param
+        return page

@@ -1,0 +1,215 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from .. import services
+from ..forms import (
+    BidPlaceForm,
+    TaskFilterForm,
+    TaskForm,
+    TaskPostForm,
+)
+from ..models import (
+    Agreement,
+    Category,
+    Task,
+)
+from ..selectors import (
+    reputation,
+    tasks_browse,
+)
+from ..services import AlreadySubmitted
+from ..states import DomainError
+from .base import ActionView, ServiceFormView, SubmittedOnceMixin
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            categories=Category.objects.all(),
+            latest_tasks=tasks_browse({})[:6],
+            **kwargs,
+        )
+
+
+class TaskListView(ListView):
+    template_name = "marketplace/task_list.html"
+    context_object_name = "tasks"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.filter_form = TaskFilterForm(self.request.GET or None)
+        return tasks_browse(self.filter_form.filters())
+
+    def paginate_queryset(self, queryset, page_size):
+        # A bookmarked page that no longer exists shows the nearest one rather than a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        number = self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
+        )
+
+
+class CustomerRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_customer:
+            messages.info(
+                request, "To post tasks, switch your role to “customer” or “both” in your profile."
+            )
+            return redirect("accounts:profile_edit")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TaskCreateView(CustomerRequiredMixin, SubmittedOnceMixin, FormView):
+    form_class = TaskPostForm
+    template_name = "marketplace/task_form.html"
+    reposted_from = None
+
+    def get_initial(self):
+        if self.reposted_from is None:
+            return {}
+        old = self.reposted_from
+        initial = {
+            field: getattr(old, field)
+            for field in ("title", "description", "category", "budget", "city", "postcode")
+        } | {"is_remote": old.is_remote}
+        if old.due_date >= timezone.localdate():  # a date gone by must be chosen again
+            initial["due_date"] = old.due_date
+        return initial
+
+    def form_valid(self, form):
+        form.instance.reposted_from = self.reposted_from
+        try:
+            task = self.submit_once(
+                form,
+                lambda: services.task_post(task=form.instance, by=self.request.user),
+                url_of=lambda task: task.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, reverse("marketplace:dashboard"))
+        except DomainError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Your task is live. Taskers can now bid on it.")
+        return redirect(task)
+
+
+class TaskRepostView(TaskCreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            old = get_object_or_404(Task, pk=kwargs["pk"], customer=request.user)
+            if not old.can("repost", request.user):
+                messages.error(request, old.refusal("repost", request.user))
+                return redirect(old)
+            self.reposted_from = old
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TaskDetailView(DetailView):
+    template_name = "marketplace/task_detail.html"
+    context_object_name = "task"
+
+    def get_queryset(self):
+        return (
+            Task.objects.reachable_by(self.request.user)
+            .select_related("category", "customer")
+            .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
+        )
+
+    def get_context_data(self, **kwargs):
+        task, user = self.object, self.request.user
+        context = super().get_context_data(**kwargs)
+        context["actions"] = task.available_actions(user)
+        context["events"] = task.events.select_related("actor")
+        if task.customer_id == user.pk:
+            bids = self.compared_bids(task)
+            context["bids"] = [bid for bid in bids if bid.is_live]
+            context["past_bids"] = [bid for bid in bids if not bid.is_live]
+        elif user.is_authenticated:
+            my_bid = (
+                task.bids.filter(tasker=user)
+                .order_by("-created_at")
+                .prefetch_related("revisions")
+                .first()
+            )
+            context["my_bid"] = my_bid
+            context["my_bid_actions"] = my_bid.available_actions(user) if my_bid else []
+            if "bid" in context["actions"] and (my_bid is None or not my_bid.is_live):
+                context["bid_form"] = BidPlaceForm()
+        agreement = Agreement.objects.filter(task=task).first()
+        if agreement and (agreement.parties(user) or user.is_staff):
+            context["agreement"] = agreement
+        return context
+
+    def compared_bids(self, task):
+        """The owner's table of bids, with each tasker's track record, sortable."""
+        order = {
+            "amount": ("amount", "created_at"),
+            # Unrated taskers last on every database (PostgreSQL puts NULLs first in DESC).
+            "rating": (F("rating_avg").desc(nulls_last=True), "amount"),
+        }.get(self.request.GET.get("sort"), ("amount", "created_at"))
+        bids = list(
+            task.bids.select_related("tasker")
+            .prefetch_related("revisions")
+            .annotate(**reputation("tasker"))
+            .order_by(*order)
+        )
+        for bid in bids:  # bid.task is `task` itself: no query
+            bid.actions = bid.available_actions(self.request.user)
+        return bids
+
+
+class OwnTaskMixin(LoginRequiredMixin):
+    def get_queryset(self):
+        return Task.objects.filter(customer=self.request.user)
+
+
+class TaskEditView(OwnTaskMixin, ServiceFormView):
+    form_class = TaskForm
+    template_name = "marketplace/task_form.html"
+    success_message = "Your task was updated. Bidders have been told."
+
+    def get(self, request, *args, **kwargs):
+        if not self.object.can("edit", request.user):
+            messages.error(request, self.object.refusal("edit", request.user))
+            return redirect(self.object)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": self.object}
+
+    def form_valid(self, form):
+        if not form.has_changed():  # nothing to record, nobody to tell
+            messages.info(self.request, "Nothing was changed.")
+            return redirect(self.object)
+        return super().form_valid(form)
+
+    def act(self, form):
+        return services.task_edit(
+            task=form.instance, by=self.request.user, changed=form.changed_data
+        )
+
+
+class TaskCancelView(OwnTaskMixin, ActionView):
+    action = "cancel"
+    template_name = "marketplace/confirm_task_cancel.html"
+    success_message = "Your task was cancelled. Bidders have been told."
+
+    def get_context_data(self, **kwargs):
+        pending = self.object.bids.pending().count()
+        return super().get_context_data(pending_count=pending, **kwargs)
+
+    def act(self, task):
+        services.task_cancel(task=task, by=self.request.user)
