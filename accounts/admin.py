@@ -91,6 +91,11 @@ class UserAdmin(DjangoUserAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting the row would take the other side's agreements, reviews and messages with
+        # it. An account is closed by "Delete my account", which anonymises it and keeps them.
+        return False
+
     def user_change_password(self, request, id, form_url=""):
         # Setting someone's password is signing in as them: superusers only.
         if not request.user.is_superuser:

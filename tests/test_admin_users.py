@@ -86,3 +86,15 @@ def test_the_admin_refuses_an_email_another_user_has_in_another_case(staff_clien
     assert response.context["adminform"].form.has_error("__all__", code="duplicate_email")
     assert "An account with this email already exists." in response.content.decode()
     assert not User.objects.filter(username="copycat").exists()
+
+
+def test_not_even_a_superuser_deletes_a_user_row_in_the_admin(staff_client, staff, customer):
+    """Deleting the row would take the other side's agreements, reviews and messages with it;
+    an account is closed by the owner's "Delete my account", which keeps them."""
+    assert staff.is_superuser
+    actions = staff_client.get(CHANGELIST).context["action_form"].fields["action"].choices
+    assert "delete_selected" not in [name for name, _ in actions]
+    delete_url = reverse("admin:accounts_user_delete", args=[customer.pk])
+    assert staff_client.get(delete_url).status_code == 403
+    assert staff_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=customer.pk).exists()

@@ -2,6 +2,7 @@
 
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,10 @@ sqlite_only = pytest.mark.skipif(
 
 
 def tables(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, read with a connection of our own."""
-    with sqlite3.connect(path) as db:
+    """Every row of every table, read with a connection of our own, closed before returning:
+    a connection left for the garbage collector could write its WAL into a file restored
+    under it."""
+    with closing(sqlite3.connect(path)) as db:
         names = [
             name
             for (name,) in db.execute(
