@@ -53,6 +53,11 @@ class StatefulModel(models.Model):
 
     def refusal(self, action: str, user) -> str | None:
         """Return why `user` may not take `action` now, or None if they may."""
+        return self.table_refusal(action, user)
+
+    def table_refusal(self, action: str, user) -> str | None:
+        """The table's own answer for `action`: parties, source states and holds only,
+        without the checks a model adds on top in `refusal`."""
         rule = self.TRANSITIONS[action]
         who = {Party.SYSTEM} if user is None else self.parties(user)
         if not who & rule.by:
@@ -66,6 +71,14 @@ class StatefulModel(models.Model):
     def on_hold(self) -> bool:
         """Whether a moderator has hidden the task this object belongs to."""
         return False
+
+    def in_state_for(self, action: str) -> bool:
+        """Whether the status is one `action` starts from, whoever asks."""
+        return self.status in self.TRANSITIONS[action].sources
+
+    def held(self, action: str) -> bool:
+        """Whether `action` would be open in this state but for a moderator's hold."""
+        return self.in_state_for(action) and action in self.HELD_WHILE_HIDDEN and self.on_hold()
 
     def can(self, action: str, user) -> bool:
         return self.refusal(action, user) is None

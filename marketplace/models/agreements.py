@@ -118,6 +118,19 @@ class Agreement(StatefulModel):
     def counterpart(self, user):
         return self.tasker if user.pk == self.customer_id else self.customer
 
+    def message_to(self, user):
+        """The other party, if `user` is a party and may write to them here; else None."""
+        if not self.parties(user):
+            return None
+        other = self.counterpart(user)
+        return None if other.is_deleted else other
+
+    def next_step(self, user) -> str:
+        """The first of review, deliver and confirm the table offers `user`, or "on_hold"
+        when a moderator's hold is what stands in the way."""
+        steps = [a for a in ("review", "deliver", "confirm") if not self.table_refusal(a, user)]
+        return steps[0] if steps else "on_hold"
+
     @property
     def reviews_open_until(self):
         return self.completed_at + timedelta(days=REVIEW_BLIND_DAYS) if self.completed_at else None

@@ -24,6 +24,10 @@ class Moderated(models.Model):
         """The task whose timeline records moderation of this content, if any."""
         raise NotImplementedError
 
+    def reportable_by(self, user) -> bool:
+        """Whether the page offers `user` to report this: anyone signed in but its author."""
+        return user.is_authenticated and getattr(self, f"{self.OWNER_FIELD}_id") != user.pk
+
 
 class Report(models.Model):
     class Kind(models.TextChoices):

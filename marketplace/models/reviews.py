@@ -73,6 +73,10 @@ class Review(Moderated):
         agreement = self.agreement
         return self.published_at is not None or timezone.now() > agreement.reviews_open_until
 
+    def reportable_by(self, user) -> bool:
+        # Until it is published only its author (and staff) can see it.
+        return self.is_published and super().reportable_by(user)
+
     def visible_to(self, user) -> bool:
         if user.is_authenticated and (user.is_staff or user.pk == self.author_id):
             return True

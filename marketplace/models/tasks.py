@@ -240,8 +240,38 @@ class Task(StatefulModel, Moderated):
             return {Party.CUSTOMER}
         return {self.MEMBER, self.BIDDER} if user.is_tasker else {self.MEMBER}
 
+    def refusal(self, action: str, user) -> str | None:
+        # Bidding keeps words of its own for the two parties who may never bid.
+        if action == "bid" and user is not None:
+            roles = self.parties(user)
+            if Party.CUSTOMER in roles:
+                return "You cannot bid on your own task."
+            if self.MEMBER in roles and self.BIDDER not in roles:
+                return "Only taskers can bid. Switch your role to tasker or both in your profile."
+        return super().refusal(action, user)
+
     def on_hold(self) -> bool:
         return self.is_hidden
+
+    def bid_prompt(self, user) -> str | None:
+        """What `user` could do to be able to bid while the task takes bids: "sign_in"
+        for a visitor, "switch_role" for a member who is not a tasker; else None."""
+        if not self.in_state_for("bid"):
+            return None
+        if not user.is_authenticated:
+            return "sign_in"
+        roles = self.parties(user)
+        if self.MEMBER in roles and self.BIDDER not in roles:
+            return "switch_role"
+        return None
+
+    @property
+    def no_bids_note(self) -> str:
+        """Why a task that takes no more bids has none in play, for its customer."""
+        return {
+            self.Status.CANCELLED: "you cancelled this task.",
+            self.Status.EXPIRED: "this task expired. You can repost it.",
+        }.get(self.status, "")
 
     @property
     def place(self) -> str:

@@ -22,12 +22,6 @@ def bid_place(
 ) -> Bid:
     """Place `by`'s bid on an open task that is not theirs."""
     task = _locked_task(task.pk)
-    if by.pk == task.customer_id:
-        raise DomainError("You cannot bid on your own task.")
-    if not by.is_tasker:
-        raise DomainError(
-            "Only taskers can bid. Switch your role to tasker or both in your profile."
-        )
     task.require("bid", by)
     if task.bids.live().filter(tasker=by).exists():
         raise DomainError("You already have a bid on this task. Edit it instead.")

@@ -27,7 +27,7 @@ def _message_recipient(task: Task, by: User) -> User:
     write to the customer of an open task.
     """
     agreement = Agreement.objects.filter(task=task).select_related("customer", "tasker").first()
-    if agreement is not None and by.pk in (agreement.customer_id, agreement.tasker_id):
+    if agreement is not None and agreement.parties(by):
         return agreement.counterpart(by)
     if task.can("ask", by):
         return task.customer

@@ -39,3 +39,24 @@ def page_url(context, number, param="page") -> str:
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+# What a page offers comes from the models' rules; these let a template ask them.
+
+
+@register.filter
+def reportable_by(obj, user) -> bool:
+    """`{% if review|reportable_by:user %}`: whether to offer `user` to report `obj`."""
+    return obj.reportable_by(user)
+
+
+@register.filter
+def parties(obj, user) -> set[str]:
+    """`{% if "customer" in task|parties:user %}`: the roles `user` plays on `obj`."""
+    return obj.parties(user)
+
+
+@register.filter
+def held(obj, action: str) -> bool:
+    """`{% if task|held:"bid" %}`: whether only a moderator's hold keeps `action` shut."""
+    return obj.held(action)

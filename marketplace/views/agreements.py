@@ -40,6 +40,8 @@ class AgreementDetailView(PartyAgreementMixin, DetailView):
         agreement, user = self.object, self.request.user
         return super().get_context_data(
             actions=agreement.available_actions(user),
+            message_to=agreement.message_to(user),
+            show_reviews=agreement.in_state_for("review"),
             events=agreement.task.events.select_related("actor"),
             reviews=[r for r in agreement.reviews.all() if r.visible_to(user)],
             cancel_form=AgreementCancelForm(),

@@ -13,10 +13,16 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         figures = dashboard_figures(user)
         sections = dashboard_sections(user)
-        return super().get_context_data(
-            needs_action=Agreement.objects.of(user)
+        needs_action = list(
+            Agreement.objects.of(user)
             .filter(needs_action_q(user))
-            .select_related("customer", "tasker", "task"),
+            .select_related("customer", "tasker", "task")
+        )
+        for agreement in needs_action:
+            agreement.step = agreement.next_step(user)
+            agreement.other = agreement.counterpart(user)
+        return super().get_context_data(
+            needs_action=needs_action,
             agreements=self.page(
                 sections["agreements"].select_related("customer", "tasker"),
                 figures["agreement_count"],

@@ -132,6 +132,7 @@ class TaskDetailView(DetailView):
         task, user = self.object, self.request.user
         context = super().get_context_data(**kwargs)
         context["actions"] = task.available_actions(user)
+        context["bid_prompt"] = task.bid_prompt(user)
         context["events"] = task.events.select_related("actor")
         if task.customer_id == user.pk:
             bids = self.compared_bids(task)
