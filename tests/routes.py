@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.db import connection, transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -35,11 +36,10 @@ from .factories import (
     MessageFactory,
     NotificationFactory,
     ReviewFactory,
-    TaskerFactory,
     TaskFactory,
-    UserFactory,
 )
 from .helpers import make_agreement
+from .world import cast
 
 # Not ours to enumerate: Django's admin has its own permission system (tested in
 # test_admin_users and test_moderation), and static files are not views.
@@ -100,11 +100,10 @@ class World:
 
 
 def build_world() -> World:
-    customer = CustomerFactory(username="carol", display_name="Carol Customer")
-    tasker = TaskerFactory(username="tom", display_name="Tom Tasker")
+    people = cast()
+    customer, tasker = people["customer"], people["tasker"]
     other_customer = CustomerFactory(username="oscar", display_name="Oscar Other")
-    other_tasker = TaskerFactory(username="tina", display_name="Tina Tasker")
-    staff = UserFactory(username="sam", display_name="Sam Staff", is_staff=True, is_superuser=True)
+    other_tasker, staff = people["other_tasker"], people["staff"]
     task = TaskFactory(customer=customer)
     bid = BidFactory(task=task, tasker=tasker)
     reviewed = make_agreement(customer=customer, tasker=tasker, status=Agreement.Status.COMPLETED)
@@ -174,6 +173,14 @@ def world_for_module(django_db_blocker) -> Iterator[World]:
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
+
+
+def client_as(user: User | None) -> Client:
+    """A test client signed in as `user`, or a visitor's for None."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 # --- Expected outcomes ---
