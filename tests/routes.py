@@ -15,13 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.contrib.auth.tokens import default_token_generator
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.tokens import email_token
@@ -39,7 +36,7 @@ from .factories import (
     TaskFactory,
 )
 from .helpers import make_agreement
-from .world import cast
+from .world import cast, password_reset_kwargs
 
 # Not ours to enumerate: Django's admin has its own permission system (tested in
 # test_admin_users and test_moderation), and static files are not views.
@@ -305,15 +302,14 @@ def signup_data(world, user) -> dict:
 
 
 def reset_kwargs(world, token: str) -> dict:
-    return {"uidb64": urlsafe_base64_encode(force_bytes(world["customer"].pk)), "token": token}
+    return password_reset_kwargs(world["customer"], token)
 
 
 def reset_prepare(client, world) -> None:
     """Follow the emailed link: the token goes into the session, the form is at set-password."""
     # Fresh from the database: the token hashes last_login, and signing in changes it.
     customer = User.objects.get(pk=world["customer"].pk)
-    token = default_token_generator.make_token(customer)
-    client.get(reverse("accounts:password_reset_confirm", kwargs=reset_kwargs(world, token)))
+    client.get(reverse("accounts:password_reset_confirm", kwargs=password_reset_kwargs(customer)))
 
 
 def report_kwargs(kind: str, target: Callable[[World], int]):

@@ -5,6 +5,10 @@ cast: Carol the customer, Tom the tasker, a second tasker and Sam from staff. Ea
 its pages need to show (a bio, skills, a long name) through `cast(...)`.
 """
 
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
 from accounts.models import User
 
 from .factories import CustomerFactory, TaskerFactory, UserFactory
@@ -27,4 +31,13 @@ def cast(
         "staff": UserFactory(
             username="sam", display_name="Sam Staff", is_staff=True, is_superuser=True
         ),
+    }
+
+
+def password_reset_kwargs(user: User, token: str | None = None) -> dict:
+    """The URL arguments of `user`'s emailed set-a-new-password link (a fresh token unless
+    one is given)."""
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": token or default_token_generator.make_token(user),
     }

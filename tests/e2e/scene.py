@@ -8,17 +8,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from marketplace import services
 from marketplace.emails import unsubscribe_token
 from marketplace.models import Agreement, Bid, Category, Conversation, Notification, Task
-from tests.world import cast
+from tests.world import cast, password_reset_kwargs
 
 # Long unbroken text, as people paste it or write it, must wrap on a phone rather than
 # widen the page.
@@ -142,9 +139,7 @@ def build_scene() -> Scene:
 
 
 def _password_reset_link(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return reverse("accounts:password_reset_confirm", args=[uid, token])
+    return reverse("accounts:password_reset_confirm", kwargs=password_reset_kwargs(user))
 
 
 def anonymous_pages(scene: Scene) -> dict[str, str]:
