@@ -173,3 +173,12 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The route table's world (tests/routes.py), built once per test module."""
+    from .routes import world_for_module
+
+    with world_for_module(django_db_blocker) as world:
+        yield world

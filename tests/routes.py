@@ -15,12 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.contrib.auth.tokens import default_token_generator
 from django.db import connection, transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from accounts.tokens import email_token
@@ -35,11 +33,10 @@ from .factories import (
     MessageFactory,
     NotificationFactory,
     ReviewFactory,
-    TaskerFactory,
     TaskFactory,
-    UserFactory,
 )
 from .helpers import make_agreement
+from .world import cast, password_reset_kwargs
 
 # Not ours to enumerate: Django's admin has its own permission system (tested in
 # test_admin_users and test_moderation), and static files are not views.
@@ -100,11 +97,10 @@ class World:
 
 
 def build_world() -> World:
-    customer = CustomerFactory(username="carol", display_name="Carol Customer")
-    tasker = TaskerFactory(username="tom", display_name="Tom Tasker")
+    people = cast()
+    customer, tasker = people["customer"], people["tasker"]
     other_customer = CustomerFactory(username="oscar", display_name="Oscar Other")
-    other_tasker = TaskerFactory(username="tina", display_name="Tina Tasker")
-    staff = UserFactory(username="sam", display_name="Sam Staff", is_staff=True, is_superuser=True)
+    other_tasker, staff = people["other_tasker"], people["staff"]
     task = TaskFactory(customer=customer)
     bid = BidFactory(task=task, tasker=tasker)
     reviewed = make_agreement(customer=customer, tasker=tasker, status=Agreement.Status.COMPLETED)
@@ -174,6 +170,14 @@ def world_for_module(django_db_blocker) -> Iterator[World]:
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
+
+
+def client_as(user: User | None) -> Client:
+    """A test client signed in as `user`, or a visitor's for None."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 # --- Expected outcomes ---
@@ -298,15 +302,14 @@ def signup_data(world, user) -> dict:
 
 
 def reset_kwargs(world, token: str) -> dict:
-    return {"uidb64": urlsafe_base64_encode(force_bytes(world["customer"].pk)), "token": token}
+    return password_reset_kwargs(world["customer"], token)
 
 
 def reset_prepare(client, world) -> None:
     """Follow the emailed link: the token goes into the session, the form is at set-password."""
     # Fresh from the database: the token hashes last_login, and signing in changes it.
     customer = User.objects.get(pk=world["customer"].pk)
-    token = default_token_generator.make_token(customer)
-    client.get(reverse("accounts:password_reset_confirm", kwargs=reset_kwargs(world, token)))
+    client.get(reverse("accounts:password_reset_confirm", kwargs=password_reset_kwargs(customer)))
 
 
 def report_kwargs(kind: str, target: Callable[[World], int]):

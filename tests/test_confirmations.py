@@ -16,29 +16,16 @@ from .routes import (
     ROUTES,
     SIGNED_IN,
     changed,
+    client_as,
     rolled_back,
     status_of,
     url_of,
-    world_for_module,
     writes,
 )
 
 pytestmark = pytest.mark.django_db
 
 ASKING = [key for key, case in ROUTES.items() if case.state_changing and not case.no_confirmation]
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_for_module(django_db_blocker) as world:
-        yield world
-
-
-def client_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("key", ASKING)

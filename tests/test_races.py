@@ -9,11 +9,9 @@ here ten times in one run (CI does; the default is once).
 """
 
 import os
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from marketplace import services
@@ -21,7 +19,7 @@ from marketplace.models import Agreement, Bid, Message, Review, Task, TaskEvent
 from marketplace.states import DomainError
 
 from .factories import BidFactory, ConversationFactory, TaskerFactory, TaskFactory
-from .helpers import make_agreement
+from .helpers import make_agreement, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,29 +36,6 @@ def pytest_generate_tests(metafunc):
     if RACE_REPEATS > 1 and "race_run" in metafunc.fixturenames:
         runs = range(1, RACE_REPEATS + 1)
         metafunc.parametrize("race_run", runs, ids=[f"run{n}" for n in runs])
-
-
-def race(n: int, action) -> list:
-    """Run `action(i)` for i in range(n) in n threads released together; return outcomes."""
-    barrier = threading.Barrier(n)
-    outcomes: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = action(i)
-        except BaseException as error:  # every outcome is checked by split()
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a racer hung"
-    return outcomes
 
 
 def split(outcomes: list) -> tuple[list, list]:

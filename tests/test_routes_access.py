@@ -7,7 +7,6 @@ does not mark as writing (`W`) must leave every row of the database as it was.
 """
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from .helpers import snapshot
@@ -17,12 +16,12 @@ from .routes import (
     ROUTES,
     SKIPPED_PREFIXES,
     changed,
+    client_as,
     rolled_back,
     status_of,
     url_name,
     url_of,
     walk,
-    world_for_module,
     writes,
 )
 
@@ -34,19 +33,6 @@ HOW_TO_ADD = (
 
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_for_module(django_db_blocker) as world:
-        yield world
-
-
-def client_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def test_every_route_is_in_the_table():

@@ -17,7 +17,6 @@ from .routes import (
     rolled_back,
     status_of,
     url_of,
-    world_for_module,
     writes,
 )
 
@@ -26,12 +25,6 @@ OTHER_METHODS = ("put", "patch", "delete")
 
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_for_module(django_db_blocker) as world:
-        yield world
 
 
 def strict_client(user) -> Client:

@@ -14,17 +14,11 @@ from marketplace.models import Agreement, Message
 
 from .factories import PASSWORD
 from .helpers import NOT_COMPARED
-from .routes import ROUTES, rolled_back, url_of, world_for_module
+from .routes import ROUTES, rolled_back, url_of
 
 pytestmark = pytest.mark.django_db
 
 ACTIONS = [(key, persona) for key, case in ROUTES.items() for persona in case.actors()]
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with world_for_module(django_db_blocker) as world:
-        yield world
 
 
 def extra_fields(world) -> dict:

@@ -1,12 +1,10 @@
 """Sign-in throttling counts against the account, whatever the spelling or the address."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from .factories import PASSWORD, UserFactory
+from .helpers import race
 
 LOGIN = "/accounts/login/"
 
@@ -41,24 +39,12 @@ def test_concurrent_tries_by_email_after_a_lock_all_get_the_lock_page(db):
     for _ in range(5):
         attempt(user.username)
     n = 12
-    barrier = threading.Barrier(n)
-    statuses: list = [None] * n
 
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            password = PASSWORD if i == n - 1 else f"guess-{i}"
-            statuses[i] = attempt("Demo-Both@Example.com", password).status_code
-        except BaseException as error:
-            statuses[i] = error
-        finally:
-            connection.close()
+    def act(i: int) -> int:
+        password = PASSWORD if i == n - 1 else f"guess-{i}"
+        return attempt("Demo-Both@Example.com", password).status_code
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = race(n, act)
     assert statuses == [429] * n
 
 

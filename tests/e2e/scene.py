@@ -8,17 +8,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from marketplace import services
 from marketplace.emails import unsubscribe_token
 from marketplace.models import Agreement, Bid, Category, Conversation, Notification, Task
-from tests.factories import CustomerFactory, TaskerFactory, UserFactory
+from tests.world import cast, password_reset_kwargs
 
 # Long unbroken text, as people paste it or write it, must wrap on a phone rather than
 # widen the page.
@@ -78,19 +75,18 @@ def _agreement(customer: User, tasker: User, title: str, category: str) -> Agree
 
 def build_scene() -> Scene:
     """Make the people, tasks, bids, agreements, reviews and messages the pages show."""
-    customer = CustomerFactory(
-        username="carol", display_name="Carol Customer", bio="I renovate old houses in Leeds."
+    people = cast(
+        customer={"bio": "I renovate old houses in Leeds."},
+        tasker={
+            "bio": "Handyman for twenty years. " + LONG_LINK,
+            "skills": f"flat-pack, painting, shelves, {LONG_SKILL}",
+            "hourly_rate": Decimal("25"),
+        },
+        # No display name: the long username shows, and must wrap on a phone.
+        other_tasker={"username": LONG_USERNAME, "display_name": ""},
     )
-    tasker = TaskerFactory(
-        username="tom",
-        display_name="Tom Tasker",
-        bio="Handyman for twenty years. " + LONG_LINK,
-        skills=f"flat-pack, painting, shelves, {LONG_SKILL}",
-        hourly_rate=Decimal("25"),
-    )
-    # No display name: the long username shows, and must wrap on a phone.
-    other_tasker = TaskerFactory(username=LONG_USERNAME, display_name="")
-    staff = UserFactory(username="sam", display_name="Sam Staff", is_staff=True, is_superuser=True)
+    customer, tasker = people["customer"], people["tasker"]
+    other_tasker, staff = people["other_tasker"], people["staff"]
 
     task_with_bids = _task(
         customer,
@@ -143,9 +139,7 @@ def build_scene() -> Scene:
 
 
 def _password_reset_link(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return reverse("accounts:password_reset_confirm", args=[uid, token])
+    return reverse("accounts:password_reset_confirm", kwargs=password_reset_kwargs(user))
 
 
 def anonymous_pages(scene: Scene) -> dict[str, str]:
