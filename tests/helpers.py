@@ -83,6 +83,20 @@ def admin_form_data(response) -> dict:
     return {name: value for name, value in data.items() if value is not None}
 
 
+STRONG_PASSWORD = "plum-tractor-velvet-42"
+
+
+def signup_fields(username: str = "newbie", role: str = "customer") -> dict:
+    """What a person types into the sign-up form, with a password the validators accept."""
+    return {
+        "username": username,
+        "email": f"{username}@example.com",
+        "role": role,
+        "password1": STRONG_PASSWORD,
+        "password2": STRONG_PASSWORD,
+    }
+
+
 def running_in_ci() -> bool:
     """Under CI a missing browser or Redis fails the run instead of skipping tests."""
     return os.environ.get("CI", "").lower() in {"true", "1", "yes"}

@@ -35,7 +35,7 @@ from .factories import (
     ReviewFactory,
     TaskFactory,
 )
-from .helpers import make_agreement
+from .helpers import make_agreement, signup_fields
 from .world import cast, password_reset_kwargs
 
 # Not ours to enumerate: Django's admin has its own permission system (tested in
@@ -291,14 +291,7 @@ def password_change_data(world, user) -> dict:
 
 
 def signup_data(world, user) -> dict:
-    password = "plum-tractor-velvet-42"
-    return {
-        "username": "newcomer",
-        "email": "newcomer@example.com",
-        "role": User.Role.BOTH,
-        "password1": password,
-        "password2": password,
-    }
+    return signup_fields("newcomer", role=User.Role.BOTH)
 
 
 def reset_kwargs(world, token: str) -> dict:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from .factories import PASSWORD, UserFactory
-from .helpers import messages_of, page_form
+from .helpers import messages_of, page_form, signup_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -179,14 +179,7 @@ def test_email_change_requests_are_rate_limited(customer_client, customer, setti
 
 def test_a_new_account_is_unverified_until_the_link_is_confirmed(client):
     url = reverse("accounts:signup")
-    password = "plum-tractor-velvet-42"
-    data = page_form(client.get(url)) | {
-        "username": "newbie",
-        "email": "newbie@example.com",
-        "role": "customer",
-        "password1": password,
-        "password2": password,
-    }
+    data = page_form(client.get(url)) | signup_fields()
     client.post(url, data)
     user = User.objects.get(username="newbie")
     assert not user.email_verified

@@ -9,7 +9,7 @@ from marketplace.models import Agreement, Category, Message, Review, Task
 from tasker.validators import single_line
 
 from .factories import TaskFactory
-from .helpers import page_form
+from .helpers import page_form, signup_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -114,15 +114,7 @@ def test_the_profile_form_says_why_and_saves_nothing(customer_client, customer, 
 @pytest.mark.parametrize("field", ["username", "display_name", "city"])
 def test_the_signup_form_refuses_a_line_break(client, field):
     url = reverse("accounts:signup")
-    password = "plum-tractor-velvet-42"
-    data = page_form(client.get(url)) | {
-        "username": "newbie",
-        "email": "newbie@example.com",
-        "role": "customer",
-        "password1": password,
-        "password2": password,
-        field: "Alex\nBcc: victim@example.com",
-    }
+    data = page_form(client.get(url)) | signup_fields() | {field: "Alex\nBcc: victim@example.com"}
     response = client.post(url, data)
     assert response.status_code == 200
     assert response.context["form"].errors[field]
