@@ -12,7 +12,7 @@ add it to `ROUTES` below.
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -23,20 +23,11 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.tokens import email_token
 from marketplace.emails import unsubscribe_token
-from marketplace.models import Agreement, Bid, Notification, Task
+from marketplace.models import Notification
 
-from .factories import (
-    PASSWORD,
-    BidFactory,
-    ConversationFactory,
-    CustomerFactory,
-    MessageFactory,
-    NotificationFactory,
-    ReviewFactory,
-    TaskFactory,
-)
-from .helpers import make_agreement, signup_fields
-from .world import cast, password_reset_kwargs
+from .factories import PASSWORD
+from .helpers import STRONG_PASSWORD, signup_fields
+from .world import World, build_world, password_reset_kwargs
 
 # Not ours to enumerate: Django's admin has its own permission system (tested in
 # test_admin_users and test_moderation), and static files are not views.
@@ -70,94 +61,7 @@ def walk(resolver: URLResolver | None = None, prefix: str = "", namespace: str =
             yield FoundRoute(f"{namespace}{entry.name}" if entry.name else None, route)
 
 
-# --- The world every case runs in ---
-
-
-@dataclass
-class World:
-    """One of everything, all between the customer (Carol) and the tasker (Tom), plus the
-    same kind of things between two strangers to them, to aim wrong ids at."""
-
-    people: dict[str, User | None]
-    task: Task  # Carol's open task, with Tom's pending bid
-    bid: Bid
-    cancelled: Task  # Carol's cancelled task (repost)
-    agreement: Agreement  # active
-    delivered: Agreement
-    completed: Agreement  # completed, nobody has reviewed yet
-    reviewed: Agreement  # completed, both reviewed and published
-    review: object  # Tom's published review of Carol
-    conversation: object  # Carol and Tom about `task`; both have read it
-    message: object  # Tom's message to Carol
-    notification: Notification  # Carol's, unread
-    others: dict = field(default_factory=dict)  # Oscar's and Tina's things
-
-    def __getitem__(self, persona: str) -> User | None:
-        return self.people[persona]
-
-
-def build_world() -> World:
-    people = cast()
-    customer, tasker = people["customer"], people["tasker"]
-    other_customer = CustomerFactory(username="oscar", display_name="Oscar Other")
-    other_tasker, staff = people["other_tasker"], people["staff"]
-    task = TaskFactory(customer=customer)
-    bid = BidFactory(task=task, tasker=tasker)
-    reviewed = make_agreement(customer=customer, tasker=tasker, status=Agreement.Status.COMPLETED)
-    now = timezone.now()
-    review = ReviewFactory(
-        agreement=reviewed,
-        author=tasker,
-        subject=customer,
-        comment="Clear brief.",
-        published_at=now,
-    )
-    ReviewFactory(agreement=reviewed, author=customer, subject=tasker, published_at=now)
-    conversation = ConversationFactory(user_a=customer, user_b=tasker, task=task)
-    message = MessageFactory(conversation=conversation, sender=tasker, body="Is it still boxed?")
-    MessageFactory(conversation=conversation, sender=customer, body="Yes, all of it.")
-    read = timezone.now()
-    type(conversation).objects.filter(pk=conversation.pk).update(
-        a_read_at=read, b_read_at=read, last_message_at=read
-    )
-    others_task = TaskFactory(customer=other_customer)
-    others_bid = BidFactory(task=others_task, tasker=other_tasker)
-    others_agreement = make_agreement(customer=other_customer, tasker=other_tasker)
-    others_conversation = ConversationFactory(
-        user_a=other_customer, user_b=other_tasker, task=others_task
-    )
-    return World(
-        people={
-            "customer": customer,
-            "tasker": tasker,
-            "other_customer": other_customer,
-            "other_tasker": other_tasker,
-            "staff": staff,
-            "anonymous": None,
-        },
-        task=task,
-        bid=bid,
-        cancelled=TaskFactory(customer=customer, status=Task.Status.CANCELLED),
-        agreement=make_agreement(customer=customer, tasker=tasker),
-        delivered=make_agreement(
-            customer=customer, tasker=tasker, status=Agreement.Status.DELIVERED
-        ),
-        completed=make_agreement(
-            customer=customer, tasker=tasker, status=Agreement.Status.COMPLETED
-        ),
-        reviewed=reviewed,
-        review=review,
-        conversation=conversation,
-        message=message,
-        notification=NotificationFactory(recipient=customer, url=task.get_absolute_url()),
-        others={
-            "task": others_task,
-            "bid": others_bid,
-            "agreement": others_agreement,
-            "conversation": others_conversation,
-            "message": MessageFactory(conversation=others_conversation, sender=other_tasker),
-        },
-    )
+# --- The world every case runs in (tests/world.py builds it) ---
 
 
 @contextmanager
@@ -286,7 +190,7 @@ def profile_data(world, user) -> dict:
 
 
 def password_change_data(world, user) -> dict:
-    new = "plum-tractor-velvet-42"
+    new = STRONG_PASSWORD
     return {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
 
 
@@ -359,8 +263,8 @@ ROUTES: dict[str, Case] = {
         kwargs=lambda world: reset_kwargs(world, "set-password"),
         prepare=reset_prepare,
         data=lambda world, user: {
-            "new_password1": "plum-tractor-velvet-42",
-            "new_password2": "plum-tractor-velvet-42",
+            "new_password1": STRONG_PASSWORD,
+            "new_password2": STRONG_PASSWORD,
         },
     ),
     "accounts:password_reset_complete": Case(get=everyone(OK), post=everyone(NOPE)),

@@ -25,7 +25,7 @@ from .factories import (
     ReviewFactory,
     TaskFactory,
 )
-from .helpers import make_agreement, messages_of, snapshot
+from .helpers import STRONG_PASSWORD, make_agreement, messages_of, snapshot
 
 DELETE = reverse("accounts:delete")
 
@@ -219,7 +219,7 @@ def test_visitors_are_sent_to_sign_in(client, tasker):
 
 def test_the_old_username_and_email_are_free_again(client, tasker, history):
     delete(client_for(tasker))
-    password = "plum-tractor-velvet-42"
+    password = STRONG_PASSWORD
     client.post(
         reverse("accounts:signup"),
         {

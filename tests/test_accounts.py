@@ -12,9 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from .factories import PASSWORD, UserFactory
-from .helpers import messages_of
-
-NEW_PASSWORD = "plum-tractor-velvet-42"
+from .helpers import STRONG_PASSWORD, messages_of
 
 
 def signup_data(**overrides) -> dict:
@@ -24,8 +22,8 @@ def signup_data(**overrides) -> dict:
         "display_name": "Nina Newbie",
         "role": User.Role.CUSTOMER,
         "city": "York",
-        "password1": NEW_PASSWORD,
-        "password2": NEW_PASSWORD,
+        "password1": STRONG_PASSWORD,
+        "password2": STRONG_PASSWORD,
     }
     return {**data, **overrides}
 
@@ -56,7 +54,7 @@ def test_signing_up_creates_a_user_with_the_chosen_role_and_signs_them_in(client
     user = User.objects.get(username="newbie")
     assert user.role == role
     assert user.email == "newbie@example.com"
-    assert user.check_password(NEW_PASSWORD)
+    assert user.check_password(STRONG_PASSWORD)
     assert response.redirect_chain[-1][0] == reverse("marketplace:dashboard")
     assert signed_in_user_id(client) == user.pk
     assert shown_messages(response) == ["Welcome to Tasker, Nina Newbie! You are signed in."]
@@ -305,14 +303,14 @@ def test_a_password_reset_mails_one_link_that_sets_a_new_password(client, custom
     assert form_page.context["validlink"]
     set_password = client.post(
         form_page.redirect_chain[-1][0],
-        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {"new_password1": STRONG_PASSWORD, "new_password2": STRONG_PASSWORD},
     )
     assert set_password.status_code == 302
     assert set_password.url == reverse("accounts:password_reset_complete")
 
     client.post(reverse("accounts:logout"))
     assert not log_in(Client(), "carol", PASSWORD)
-    assert log_in(Client(), "carol@example.com", NEW_PASSWORD)
+    assert log_in(Client(), "carol@example.com", STRONG_PASSWORD)
 
 
 @pytest.mark.django_db
@@ -320,7 +318,7 @@ def test_a_reset_link_works_only_once(client, customer):
     client.post(reverse("accounts:password_reset"), {"email": customer.email})
     link = reset_link_from(mail.outbox[0])
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
-    client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    client.post(form_url, {"new_password1": STRONG_PASSWORD, "new_password2": STRONG_PASSWORD})
 
     again = Client().get(link, follow=True)
 
@@ -346,14 +344,18 @@ def test_changing_the_password_keeps_me_signed_in_and_ends_my_other_sessions(cus
 
     response = here.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {
+            "old_password": PASSWORD,
+            "new_password1": STRONG_PASSWORD,
+            "new_password2": STRONG_PASSWORD,
+        },
         follow=True,
     )
 
     assert response.redirect_chain[-1][0] == reverse("accounts:profile_edit")
     assert "Your password was changed." in " ".join(shown_messages(response))
     customer.refresh_from_db()
-    assert customer.check_password(NEW_PASSWORD)
+    assert customer.check_password(STRONG_PASSWORD)
     assert here.get(reverse("marketplace:dashboard")).status_code == 200
     assert signed_in_user_id(here) == customer.pk
     other = elsewhere.get(reverse("marketplace:dashboard"))
@@ -365,7 +367,11 @@ def test_changing_the_password_keeps_me_signed_in_and_ends_my_other_sessions(cus
 def test_a_wrong_old_password_does_not_change_the_password(customer_client, customer):
     response = customer_client.post(
         reverse("accounts:password_change"),
-        {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {
+            "old_password": "nope",
+            "new_password1": STRONG_PASSWORD,
+            "new_password2": STRONG_PASSWORD,
+        },
     )
 
     assert response.status_code == 200

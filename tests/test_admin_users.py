@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from .factories import UserFactory
+from .helpers import STRONG_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -59,15 +60,15 @@ def test_staff_can_add_a_user_with_a_role(staff_client):
             "username": "newhire",
             "email": "newhire@example.com",
             "role": User.Role.TASKER,
-            "password1": "plum-tractor-velvet-42",
-            "password2": "plum-tractor-velvet-42",
+            "password1": STRONG_PASSWORD,
+            "password2": STRONG_PASSWORD,
         },
     )
 
     assert response.status_code == 302
     user = User.objects.get(username="newhire")
     assert user.role == User.Role.TASKER
-    assert user.check_password("plum-tractor-velvet-42")
+    assert user.check_password(STRONG_PASSWORD)
 
 
 def test_the_admin_refuses_an_email_another_user_has_in_another_case(staff_client, customer):
@@ -77,8 +78,8 @@ def test_the_admin_refuses_an_email_another_user_has_in_another_case(staff_clien
             "username": "copycat",
             "email": "CAROL@example.com",
             "role": User.Role.CUSTOMER,
-            "password1": "plum-tractor-velvet-42",
-            "password2": "plum-tractor-velvet-42",
+            "password1": STRONG_PASSWORD,
+            "password2": STRONG_PASSWORD,
         },
     )
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from .factories import PASSWORD, UserFactory
-from .helpers import messages_of, page_form, signup_fields
+from .helpers import STRONG_PASSWORD, messages_of, page_form, signup_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def test_the_takeover_sequence_leaves_the_reset_email_with_the_owner(customer_cl
 
 def test_changing_the_password_tells_the_address_on_file(customer_client, customer):
     url = reverse("accounts:password_change")
-    new = "plum-tractor-velvet-42"
+    new = STRONG_PASSWORD
     data = page_form(customer_client.get(url)) | {
         "old_password": PASSWORD,
         "new_password1": new,

@@ -15,7 +15,7 @@ from .factories import (
     TaskFactory,
     UserFactory,
 )
-from .helpers import admin_form_data, make_agreement
+from .helpers import STRONG_PASSWORD, admin_form_data, make_agreement
 
 
 @pytest.fixture
@@ -168,7 +168,7 @@ def test_moderator_cannot_make_anyone_staff(moderator_client, customer):
 def test_moderator_cannot_set_a_users_password_or_email(moderator_client, customer):
     """Either would let a moderator sign in as the user (an email takes a reset link)."""
     password_url = f"/admin/accounts/user/{customer.pk}/password/"
-    new = {"password1": "plum-tractor-velvet-42", "password2": "plum-tractor-velvet-42"}
+    new = {"password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD}
     assert moderator_client.get(password_url).status_code == 403
     assert moderator_client.post(password_url, new).status_code == 403
 
@@ -197,7 +197,7 @@ def test_moderator_cannot_set_a_users_password_or_email(moderator_client, custom
 
 def test_a_superuser_can_still_set_a_users_password(staff_client, customer):
     url = f"/admin/accounts/user/{customer.pk}/password/"
-    new = "plum-tractor-velvet-42"
+    new = STRONG_PASSWORD
     staff_client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
 
     customer.refresh_from_db()

@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from .helpers import messages_of
+from .helpers import STRONG_PASSWORD, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_a_password_reset_lifts_a_lock_on_the_account(customer, settings, client
     client.post(URL, {"email": customer.email})
     path = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body)[1]
     form_url = client.get(path, follow=True).redirect_chain[-1][0]
-    new = "plum-tractor-velvet-42"
+    new = STRONG_PASSWORD
     client.post(form_url, {"new_password1": new, "new_password2": new})
     again = Client().post(
         login, {"username": customer.username, "password": new}, REMOTE_ADDR="10.4.1.1"

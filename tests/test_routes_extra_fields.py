@@ -13,7 +13,7 @@ from accounts.models import User
 from marketplace.models import Agreement, Message
 
 from .factories import PASSWORD
-from .helpers import NOT_COMPARED
+from .helpers import NOT_COMPARED, STRONG_PASSWORD
 from .routes import ROUTES, rolled_back, url_of
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def mask(column: str, value, clocks: set[str]):
     if column in clocks:
         return "<set>" if value is not None else None
     if column == "password" and value:
-        known = (PASSWORD, "plum-tractor-velvet-42", "mallory-password")
+        known = (PASSWORD, STRONG_PASSWORD, "mallory-password")
         return next((p for p in known if check_password(p, value)), "<another password>")
     return value
 

@@ -27,7 +27,7 @@ from .factories import (
     TaskFactory,
     UserFactory,
 )
-from .helpers import force_login, make_agreement
+from .helpers import STRONG_PASSWORD, force_login, make_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -321,8 +321,8 @@ def test_a_username_with_markup_is_refused_and_shown_back_as_text(client):
             "email": "x@example.com",
             "display_name": ATTRIBUTE,
             "role": User.Role.CUSTOMER,
-            "password1": "plum-tractor-velvet-42",
-            "password2": "plum-tractor-velvet-42",
+            "password1": STRONG_PASSWORD,
+            "password2": STRONG_PASSWORD,
         },
     )
 

@@ -19,10 +19,9 @@ from accounts import services
 from marketplace.models import Bid
 
 from .factories import PASSWORD, TaskFactory
+from .helpers import STRONG_PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-NEW_PASSWORD = "plum-tractor-velvet-42"
 
 
 def sign_in(client: Client, login: str = "carol", password: str = PASSWORD):
@@ -88,7 +87,7 @@ def test_a_password_reset_ends_every_session_of_the_account(customer):
     reset.post(reverse("accounts:password_reset"), {"email": customer.email})
     link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body).group(1)
     form = reset.get(link, follow=True).redirect_chain[-1][0]
-    reset.post(form, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    reset.post(form, {"new_password1": STRONG_PASSWORD, "new_password2": STRONG_PASSWORD})
 
     assert not is_signed_in(laptop)
     assert not is_signed_in(phone)

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_the_owner_sees_each_bids_price_and_status_on_a_phone(new_context, sign_in):
     scene = build_scene()
-    task = scene.task_with_bids  # live bids of £75.00 and £85.50
+    task = scene.task  # live bids of £75.00 and £85.50
     quitter = TaskerFactory(display_name="Wes Withdrawn")
     bid = services.bid_place(
         task=task,

@@ -8,16 +8,18 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.world import World
+
 from .helpers import accessibility_violations, follow, unexplained_errors, with_axe
-from .scene import Scene, build_scene
+from .scene import build_scene
 
 WITHOUT_SUMMARY = {"browse", "conversation"}  # not one-form pages
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def forms(scene: Scene, persona: str) -> list[tuple[str, str, str, str | None]]:
+def forms(scene: World, persona: str) -> list[tuple[str, str, str, str | None]]:
     """The persona's forms: (name, url, the button that sends it, a field to empty first)."""
-    agreement, completed, tasker = scene.active.pk, scene.completed.pk, scene.tasker.pk
+    agreement, completed, tasker = scene.agreement.pk, scene.completed.pk, scene.tasker.pk
     return {
         "visitor": [
             ("sign-up", reverse("accounts:signup"), "Create account", None),

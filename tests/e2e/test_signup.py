@@ -6,12 +6,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
+from tests.helpers import STRONG_PASSWORD
 
 from .helpers import follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "plum-tractor-velvet-42"
 
 
 def test_a_visitor_signs_up_as_a_tasker_signs_out_and_signs_back_in_by_email(
@@ -28,8 +27,8 @@ def test_a_visitor_signs_up_as_a_tasker_signs_out_and_signs_back_in_by_email(
     page.get_by_label("Display name").fill("Tara Tasker")
     page.get_by_label("Tasker — I do tasks").check()
     page.get_by_label("City").fill("Leeds")
-    page.get_by_label(re.compile(r"^\s*Password\W*$")).fill(PASSWORD)  # not "confirmation"
-    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_label(re.compile(r"^\s*Password\W*$")).fill(STRONG_PASSWORD)  # not "confirmation"
+    page.get_by_label("Password confirmation").fill(STRONG_PASSWORD)
     screenshot("signup-filled", page)
     follow(page.get_by_role("button", name="Create account"))
 
@@ -46,7 +45,7 @@ def test_a_visitor_signs_up_as_a_tasker_signs_out_and_signs_back_in_by_email(
 
     follow(main_nav.get_by_role("link", name="Sign in"))
     page.get_by_label("Username or email").fill("tara@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(STRONG_PASSWORD)
     screenshot("login-filled", page)
     follow(page.get_by_role("button", name="Sign in"))
 
