@@ -120,3 +120,10 @@ def test_showing_the_task_again_lifts_the_hold(customer, hidden_task):
     Task.objects.filter(pk=hidden_task.pk).update(is_hidden=False, hidden_reason="")
     agreement = services.bid_accept(bid=hidden_task.bids.get(), by=customer)
     assert agreement.bid.status == Bid.Status.ACCEPTED
+
+
+def test_its_status_says_hidden_on_the_owners_dashboard_and_task_page(customer_client, hidden_task):
+    for url in (reverse("marketplace:dashboard"), hidden_task.get_absolute_url()):
+        page = words(customer_client.get(url))
+        assert "Hidden by a moderator" in page, url
+        assert "Open for bids" not in page, url

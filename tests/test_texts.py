@@ -36,7 +36,7 @@ NOTICES = {
     "agreement_delivered": "Ann marked “Fix a tap” as delivered. Please confirm completion.",
     "agreement_completed": "Ann confirmed “Fix a tap” is complete. You can now review each other.",
     "agreement_cancelled": "Ann cancelled the agreement for “Fix a tap”: Rude words",
-    "review_published": "Ann reviewed you for “Fix a tap”: 4★.",
+    "review_published": "Ann reviewed you for “Fix a tap”: 4 out of 5.",
     "message": "Ann sent you a message.",
     "message_about_task": "Ann sent you a message about “Fix a tap”.",
     "content_hidden": "A moderator hid your budget: Rude words",

@@ -184,7 +184,11 @@ def star_rating(rating, count: int | None = None) -> dict:
 
 
 @register.inclusion_tag("partials/_status_badge.html")
-def status_badge(status: str) -> dict:
-    """A task's, bid's or agreement's status as a coloured badge in plain words."""
-    words, tone = STATUS_BADGES.get(status, (str(status).capitalize(), "ended"))
+def status_badge(status: str, hidden: bool = False) -> dict:
+    """A task's, bid's or agreement's status as a coloured badge in plain words; a task a
+    moderator has hidden says so, whatever its status."""
+    if hidden:
+        words, tone = "Hidden by a moderator", "ended"
+    else:
+        words, tone = STATUS_BADGES.get(status, (str(status).capitalize(), "ended"))
     return {"words": words, "tone": tone, "icon_name": STATUS_ICONS[tone]}
