@@ -32,6 +32,7 @@ from .factories import (
     CustomerFactory,
     MessageFactory,
     NotificationFactory,
+    QuestionFactory,
     ReviewFactory,
     TaskFactory,
 )
@@ -90,6 +91,7 @@ class World:
     conversation: object  # Carol and Tom about `task`; both have read it
     message: object  # Tom's message to Carol
     notification: Notification  # Carol's, unread
+    question: object  # Tina's public question on `task`, not answered yet
     others: dict = field(default_factory=dict)  # Oscar's and Tina's things
 
     def __getitem__(self, persona: str) -> User | None:
@@ -150,12 +152,14 @@ def build_world() -> World:
         conversation=conversation,
         message=message,
         notification=NotificationFactory(recipient=customer, url=task.get_absolute_url()),
+        question=QuestionFactory(task=task, asker=other_tasker),
         others={
             "task": others_task,
             "bid": others_bid,
             "agreement": others_agreement,
             "conversation": others_conversation,
             "message": MessageFactory(conversation=others_conversation, sender=other_tasker),
+            "question": QuestionFactory(task=others_task, asker=tasker),
         },
     )
 
@@ -514,6 +518,12 @@ ROUTES: dict[str, Case] = {
         kwargs=report_kwargs("message", lambda world: world.message.pk),
         data=report_data,
     ),
+    "marketplace:report_create[question]": Case(
+        get=by_persona(OK, other_tasker=N),
+        post=by_persona(W(MOVED), other_tasker=N),
+        kwargs=report_kwargs("question", lambda world: world.question.pk),
+        data=report_data,
+    ),
     "marketplace:report_create[user]": Case(
         get=by_persona(OK, tasker=N),
         post=by_persona(W(MOVED), tasker=N),
@@ -525,6 +535,19 @@ ROUTES: dict[str, Case] = {
         post=signed_in(N),
         kwargs=report_kwargs("agreement", lambda world: world.agreement.pk),
         data=report_data,
+    ),
+    # --- Public questions ---
+    "marketplace:question_create": Case(
+        get=by_persona(OK, customer=MOVED),
+        post=by_persona(W(MOVED), customer=OK),
+        kwargs=lambda world: {"pk": world.task.pk},
+        data=lambda world, user: {"text": "Is parking nearby?"},
+    ),
+    "marketplace:question_answer": Case(
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
+        kwargs=lambda world: {"pk": world.question.pk},
+        data=lambda world, user: {f"question-{world.question.pk}-answer": "Yes, on the street."},
     ),
     "marketplace:dashboard": Case(get=signed_in(OK), post=signed_in(NOPE)),
     # --- Messages and notifications ---
