@@ -64,7 +64,8 @@ class QuestionCreateView(ServiceFormView):
     success_message = "Your question is on the task page. The customer has been told."
 
     def get_queryset(self):
-        return Task.objects.visible_to(self.request.user).select_related("customer")
+        # A bidder on a task hidden since is told it is on hold rather than shown a 404.
+        return Task.objects.reachable_by(self.request.user).select_related("customer")
 
     def get(self, request, *args, **kwargs):
         if reason := self.object.refusal("question", request.user):
