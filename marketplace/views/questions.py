@@ -48,7 +48,8 @@ def question_context(request, task: Task) -> dict:
             "previous": number - 1 if number > 1 else None,
             "next": number + 1 if has_next else None,
         },
-        "question_form": QuestionForm() if "question" in actions else None,
+        # Its own ids: the bid form beside it has a submission field too.
+        "question_form": QuestionForm(auto_id="id_question_%s") if "question" in actions else None,
         # A visitor could ask once signed in; after the task closes, nobody can.
         "question_sign_in": not user.is_authenticated and task.in_state_for("question"),
         "questions_closed": not task.in_state_for("question"),

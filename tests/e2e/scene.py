@@ -15,6 +15,7 @@ from accounts.models import User
 from marketplace import services
 from marketplace.emails import unsubscribe_token
 from marketplace.models import Agreement, Bid, Category, Conversation, Notification, Task
+from marketplace.models.questions import Question
 from tests.world import cast, password_reset_kwargs
 
 # Long unbroken text, as people paste it or write it, must wrap on a phone rather than
@@ -41,6 +42,7 @@ class Scene:
     completed: Agreement  # completed, nobody has reviewed yet
     reviewed: Agreement  # completed, both reviewed
     conversation: Conversation  # customer and tasker, unread for the customer
+    question: Question  # the tasker's public question on task_with_bids, not answered yet
 
 
 def _task(customer: User, title: str, category: str, description: str, **fields) -> Task:
@@ -122,6 +124,14 @@ def build_scene() -> Scene:
     services.message_send(conversation=conversation, by=customer, body="Yes, to every floor.")
     services.message_send(conversation=conversation, by=tasker, body="Great, see you then.")
 
+    answered = services.question_ask(
+        task=task_with_bids, by=other_tasker, text="Is this the one? " + LONG_LINK
+    )
+    services.question_answer(question=answered, by=customer, answer="Yes, the mirrored one.")
+    question = services.question_ask(
+        task=task_with_bids, by=tasker, text="Are the wall fixings in the box too?"
+    )
+
     return Scene(
         customer=customer,
         tasker=tasker,
@@ -135,6 +145,7 @@ def build_scene() -> Scene:
         completed=completed,
         reviewed=reviewed,
         conversation=conversation,
+        question=question,
     )
 
 
@@ -214,6 +225,7 @@ def customer_pages(scene: Scene) -> dict[str, str]:
         "conversation": scene.conversation.get_absolute_url(),
         "tasker's profile": scene.tasker.get_absolute_url(),
         "report form": reverse("marketplace:report_create", args=["user", scene.tasker.pk]),
+        "answer form": reverse("marketplace:question_answer", args=[scene.question.pk]),
     }
 
 
@@ -233,6 +245,7 @@ def tasker_pages(scene: Scene) -> dict[str, str]:
         "agreement, reviewed": scene.reviewed.get_absolute_url(),
         "conversation": scene.conversation.get_absolute_url(),
         "report form": reverse("marketplace:report_create", args=["task", scene.task_with_bids.pk]),
+        "question form": reverse("marketplace:question_create", args=[scene.task_without_bids.pk]),
     }
 
 
