@@ -19,7 +19,7 @@ from marketplace.states import DomainError
 
 from .conftest import client_for
 from .factories import BidFactory, QuestionFactory, TaskerFactory, TaskFactory, UserFactory
-from .helpers import messages_of, page_form, snapshot
+from .helpers import messages_of, page_form, race, snapshot
 
 N = Notification.Kind
 
@@ -328,3 +328,42 @@ def test_the_timeline_lists_questions_and_answers(task, customer, tasker, client
     services.question_answer(question=question, by=customer, answer="No.")
     page = client.get(task.get_absolute_url()).content.decode()
     assert "Question asked" in page and "Question answered" in page
+
+
+# --- Raced for real (threads, each with its own connection) ---
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_answers_at_once_make_one_answer_and_tell_the_asker_once(customer, tasker):
+    question = QuestionFactory(task=TaskFactory(customer=customer), asker=tasker)
+    outcomes = race(
+        20,
+        lambda i: services.question_answer(question=question, by=customer, answer=f"Answer {i}"),
+    )
+    # The first is the answer, the others edits of it (the window is open): none fails.
+    assert not [o for o in outcomes if isinstance(o, BaseException)]
+    assert TaskEvent.objects.filter(kind=TaskEvent.Kind.QUESTION_ANSWERED).count() == 1
+    assert Notification.objects.filter(recipient=tasker, kind=N.ANSWER).count() == 1
+    question.refresh_from_db()
+    assert question.answer.startswith("Answer ")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_questions_racing_a_cancellation_are_asked_before_it_or_refused(customer):
+    task = TaskFactory(customer=customer)
+    askers = [TaskerFactory() for _ in range(10)]
+
+    def act(i):
+        if i == len(askers):
+            return services.task_cancel(task=task, by=customer)
+        return services.question_ask(task=task, by=askers[i], text=f"Question {i}?")
+
+    outcomes = race(len(askers) + 1, act)
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
+    assert all(isinstance(e, DomainError) for e in errors), errors
+    task.refresh_from_db()
+    assert task.status == Task.Status.CANCELLED
+    cancelled_at = TaskEvent.objects.get(kind=TaskEvent.Kind.CANCELLED).pk
+    asked = TaskEvent.objects.filter(kind=TaskEvent.Kind.QUESTION_ASKED)
+    assert asked.count() == Question.objects.count() == len(askers) - len(errors)
+    assert not asked.filter(pk__gt=cancelled_at).exists()
