@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,6 +170,22 @@ def test_too_many_questions_is_a_message_on_the_form(task, tasker_client, settin
     assert "You have asked a lot of questions" in response.content.decode()
     assert response.context["form"]["text"].value() == "Second question?"
     assert snapshot() == before
+
+
+def test_the_question_and_the_answer_are_emailed_unless_muted(
+    task, customer, tasker, other_tasker, django_capture_on_commit_callbacks
+):
+    BidFactory(task=task, tasker=other_tasker)
+    other_tasker.email_muted_kinds = [N.ANSWER]
+    other_tasker.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        question = services.question_ask(task=task, by=tasker, text="Hinges included?")
+    assert [m.to for m in mail.outbox] == [[customer.email]]
+    assert "asked a public question on “Fit a garden gate”" in mail.outbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        services.question_answer(question=question, by=customer, answer="Yes.")
+    assert [m.to for m in mail.outbox[1:]] == [[tasker.email]]  # the muted bidder: no email
+    assert question.get_absolute_url() in mail.outbox[1].body
 
 
 # --- Answering ---
