@@ -16,6 +16,7 @@ from .models import (
     Conversation,
     Message,
     Notification,
+    Question,
     Report,
     Review,
     Task,
@@ -127,6 +128,20 @@ def export(user: User) -> dict[str, Rows]:
             "is_hidden",
             "hidden_reason",
         ),
+        "questions_asked": Question.objects.filter(asker=user).values(
+            "id",
+            "task_id",
+            "task__title",
+            "text",
+            "answer",
+            "answered_at",
+            "created_at",
+            "is_hidden",
+            "hidden_reason",
+        ),
+        "answers_given": Question.objects.filter(task__customer=user, answered_at__isnull=False)
+        .annotate(asker_name=name_of("asker"))
+        .values("id", "task_id", "asker_name", "text", "answer", "answered_at", "created_at"),
         "notifications": Notification.objects.filter(recipient=user).values(
             "kind", "text", "url", "is_read", "created_at"
         ),

@@ -15,6 +15,7 @@ from .models import (
     Conversation,
     Message,
     Notification,
+    Question,
     Report,
     Review,
     Task,
@@ -363,6 +364,23 @@ class MessageAdmin(ModerationActionsMixin, admin.ModelAdmin):
     @admin.display(description="message")
     def short_body(self, message: Message) -> str:
         return message.body[:80]
+
+
+@admin.register(Question)
+class QuestionAdmin(ModerationActionsMixin, admin.ModelAdmin):
+    """Every public question, hidden ones too: the task page no longer shows those."""
+
+    list_display = ("short_text", "asker", "task", "created_at", "answered_at", "is_hidden")
+    list_select_related = ("asker", "task")
+    list_filter = ("is_hidden",)
+    search_fields = ("text", "answer", "asker__username", "asker__email")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("task", "asker")
+    readonly_fields = ("created_at", "answered_at", "is_hidden", "hidden_reason")
+
+    @admin.display(description="question")
+    def short_text(self, question: Question) -> str:
+        return question.text[:80]
 
 
 @admin.register(Notification)

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from tasker.widgets import RadioSelect
 
 from .models import Agreement, Bid, Category, Message, Notification, Report, Review, Task
+from .models.questions import ANSWER_EDIT_WINDOW, QUESTION_MAX_LENGTH
 
 
 class SubmittedOnceForm(forms.Form):
@@ -209,6 +210,42 @@ class ReportForm(SubmittedOnceForm, forms.ModelForm):
         widgets = {"reason": RadioSelect, "details": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"details": "Optional: anything that helps a moderator understand."}
         error_messages = {"reason": {"required": "Choose why you are reporting this."}}
+
+
+# --- Public questions ---
+
+PUBLIC_HINT = (
+    "Everyone can read this. Keep contact details out: phone numbers, emails and links "
+    "stay plain text here. Use a private message for anything private."
+)
+
+
+def _public_text(label: str, what: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+        error_messages={
+            "required": f"Write your {what} first.",
+            "max_length": f"Keep your {what} to %(limit_value)s characters "
+            "(it has %(show_value)s).",
+        },
+    )
+
+
+class QuestionForm(SubmittedOnceForm):
+    text = _public_text("Ask a public question", "question", PUBLIC_HINT)
+
+
+class AnswerForm(forms.Form):
+    answer = _public_text(
+        "Your answer",
+        "answer",
+        PUBLIC_HINT.replace("Use a private message", "Reply by private message")
+        + f" You can edit your answer for {int(ANSWER_EDIT_WINDOW.total_seconds() // 60)} "
+        "minutes after you first give it.",
+    )
 
 
 # --- Messages and notifications ---

@@ -27,6 +27,7 @@ from .models import (
     Conversation,
     Message,
     Notification,
+    Question,
     Report,
     Review,
     Task,
@@ -184,6 +185,11 @@ def reportable(kind: str, user):
             Message.objects.filter(Q(conversation__user_a=user) | Q(conversation__user_b=user))
             .exclude(sender=user)
             .select_related("conversation")
+        ),
+        Report.Kind.QUESTION: lambda: (
+            Question.objects.filter(is_hidden=False, task__in=Task.objects.visible_to(user))
+            .exclude(asker=user)
+            .select_related("task")
         ),
         Report.Kind.USER: lambda: User.objects.filter(is_active=True).exclude(pk=user.pk),
     }

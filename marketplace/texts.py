@@ -55,6 +55,11 @@ NOTICES: dict[str, Notice] = {
     "review_published": Notice(N.REVIEW_PUBLISHED, "{name} reviewed you for “{title}”: {rating} out of 5."),
     "message": Notice(N.MESSAGE, "{name} sent you a message."),
     "message_about_task": Notice(N.MESSAGE, "{name} sent you a message about “{title}”."),
+    "question_asked": Notice(N.QUESTION, "{name} asked a public question on “{title}”."),
+    "question_answered_asker": Notice(N.ANSWER, "{name} answered your question on “{title}”."),
+    "question_answered_bidder": Notice(
+        N.ANSWER, "{name} answered a question on “{title}”, which you bid on."
+    ),
     "content_hidden": Notice(N.MODERATION, "A moderator hid your {what}: {reason}"),
     "content_unhidden": Notice(N.MODERATION, "A moderator made your {what} visible again."),
 }

@@ -30,6 +30,8 @@ urlpatterns = [
         "agreements/<int:pk>/cancel/", views.AgreementCancelView.as_view(), name="agreement_cancel"
     ),
     path("agreements/<int:pk>/review/", views.ReviewCreateView.as_view(), name="review_create"),
+    path("tasks/<int:pk>/questions/", views.QuestionCreateView.as_view(), name="question_create"),
+    path("questions/<int:pk>/answer/", views.QuestionAnswerView.as_view(), name="question_answer"),
     path("report/<str:kind>/<int:pk>/", views.ReportCreateView.as_view(), name="report_create"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     # --- Messages and notifications ---

@@ -212,6 +212,7 @@ RATE_LIMITS = {
     "signup": env.str("RATE_LIMIT_SIGNUP", default="10/h"),
     "bid": env.str("RATE_LIMIT_BID", default="30/h"),
     "message": env.str("RATE_LIMIT_MESSAGE", default="60/h"),
+    "question": env.str("RATE_LIMIT_QUESTION", default="20/h"),
     "report": env.str("RATE_LIMIT_REPORT", default="20/h"),
     "two_factor": env.str("RATE_LIMIT_TWO_FACTOR", default="30/h"),
     "email_change": env.str("RATE_LIMIT_EMAIL_CHANGE", default="5/h"),

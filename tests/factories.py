@@ -14,6 +14,7 @@ from marketplace.models import (
     Conversation,
     Message,
     Notification,
+    Question,
     Report,
     Review,
     Task,
@@ -167,3 +168,12 @@ class ReportFactory(factory.django.DjangoModelFactory):
     kind = Report.Kind.TASK
     object_id = factory.LazyFunction(lambda: TaskFactory().pk)
     reason = Report.Reason.SPAM
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    task = factory.SubFactory(TaskFactory)
+    asker = factory.SubFactory(TaskerFactory)
+    text = "Is there parking close by?"

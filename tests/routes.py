@@ -418,6 +418,12 @@ ROUTES: dict[str, Case] = {
         kwargs=report_kwargs("message", lambda world: world.message.pk),
         data=report_data,
     ),
+    "marketplace:report_create[question]": Case(
+        get=by_persona(OK, other_tasker=N),
+        post=by_persona(W(MOVED), other_tasker=N),
+        kwargs=report_kwargs("question", lambda world: world.question.pk),
+        data=report_data,
+    ),
     "marketplace:report_create[user]": Case(
         get=by_persona(OK, tasker=N),
         post=by_persona(W(MOVED), tasker=N),
@@ -429,6 +435,19 @@ ROUTES: dict[str, Case] = {
         post=signed_in(N),
         kwargs=report_kwargs("agreement", lambda world: world.agreement.pk),
         data=report_data,
+    ),
+    # --- Public questions ---
+    "marketplace:question_create": Case(
+        get=by_persona(OK, customer=MOVED),
+        post=by_persona(W(MOVED), customer=OK),
+        kwargs=lambda world: {"pk": world.task.pk},
+        data=lambda world, user: {"text": "Is parking nearby?"},
+    ),
+    "marketplace:question_answer": Case(
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
+        kwargs=lambda world: {"pk": world.question.pk},
+        data=lambda world, user: {f"question-{world.question.pk}-answer": "Yes, on the street."},
     ),
     "marketplace:dashboard": Case(get=signed_in(OK), post=signed_in(NOPE)),
     # --- Messages and notifications ---

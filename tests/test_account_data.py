@@ -18,6 +18,7 @@ from .factories import (
     ConversationFactory,
     MessageFactory,
     NotificationFactory,
+    QuestionFactory,
     ReportFactory,
     ReviewFactory,
     TaskerFactory,
@@ -67,6 +68,10 @@ def give_rows(user, partner, count: int = 1) -> None:
         MessageFactory(conversation=conversation, sender=user, body="Is Tuesday fine?")
         MessageFactory(conversation=conversation, sender=partner, body="Tuesday is fine.")
         NotificationFactory(recipient=user, text="Your task got a bid.")
+        QuestionFactory(asker=user, text="Shed key?")  # on a stranger's task
+        QuestionFactory(
+            task=own_task, asker=partner, answer="Under the pot.", answered_at=timezone.now()
+        )
         ReportFactory(reporter=user, details="Copied from elsewhere.")
         AccessLog.objects.create(
             username=user.username, ip_address="192.0.2.7", user_agent="Firefox"
@@ -101,6 +106,8 @@ def test_the_download_holds_every_kind_of_row(alice, bob):
         "conversations": ("with_name", "Bob Partner"),
         "notifications": ("text", "Your task got a bid."),
         "reports_made": ("details", "Copied from elsewhere."),
+        "questions_asked": ("text", "Shed key?"),
+        "answers_given": ("answer", "Under the pot."),
     }
     # Her own task, and the one her agreement came from.
     assert len(data["tasks"]) == 2
@@ -159,8 +166,8 @@ def test_a_user_id_in_the_query_string_changes_nothing(alice, bob):
     assert data["account"]["username"] == "bob"
 
 
-# Session, user; the account and its sign-ins; one query per marketplace section (11).
-EXPORT_QUERIES = 15
+# Session, user; the account and its sign-ins; one query per marketplace section (13).
+EXPORT_QUERIES = 17
 
 
 @pytest.mark.parametrize("rows", [1, 12])

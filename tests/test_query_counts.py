@@ -20,6 +20,7 @@ from .factories import (
     ConversationFactory,
     MessageFactory,
     NotificationFactory,
+    QuestionFactory,
     ReviewFactory,
     TaskerFactory,
     TaskFactory,
@@ -104,8 +105,8 @@ def bids_with_history(task, n: int) -> None:
 def test_task_page_as_owner_with_bids(customer_client, customer, pinned):
     task = TaskFactory(customer=customer)
     bids_with_history(task, 1)
-    # task (with the customer's reputation), events, bids (with each tasker's), revisions,
-    # agreement
+    # task (with the customer's reputation and the agreement), events, questions, bids (with
+    # each tasker's), revisions
     pinned(
         customer_client,
         task.get_absolute_url(),
@@ -128,7 +129,7 @@ def test_task_page_sorted_by_rating(customer_client, customer, pinned):
 def test_task_page_as_anonymous_visitor(client, customer, pinned):
     task = TaskFactory(customer=customer)
     bids_with_history(task, 1)
-    # task, events, agreement
+    # task (with the agreement), events, questions
     pinned(client, task.get_absolute_url(), 3, grow=lambda: bids_with_history(task, MORE))
 
 
@@ -143,19 +144,77 @@ def test_task_page_as_a_bidder(tasker_client, tasker, customer, pinned):
                 bid=bid, old_amount=Decimal(80 + i), new_amount=bid.amount, old_message="Before."
             )
 
-    # task, events, my bid, its revisions, agreement
+    # task (with the agreement), events, questions, my bid, its revisions
     pinned(tasker_client, task.get_absolute_url(), SIGNED_IN + 5, grow=grow)
 
 
 def test_task_page_as_a_tasker_who_may_bid(tasker_client, customer, pinned):
     task = TaskFactory(customer=customer)
     bids_with_history(task, 1)
-    # task, events, my (absent) bid, agreement; the bid form needs nothing
+    # task (with the agreement), events, questions, my (absent) bid; the forms need nothing
     pinned(
         tasker_client,
         task.get_absolute_url(),
         SIGNED_IN + 4,
         grow=lambda: bids_with_history(task, MORE),
+    )
+
+
+def more_questions(task, n: int) -> None:
+    """n questions from n askers, every other one answered."""
+    for i in range(n):
+        question = QuestionFactory(task=task, asker=TaskerFactory())
+        if i % 2:
+            services.question_answer(question=question, by=task.customer, answer="Yes.")
+
+
+@pytest.mark.parametrize("viewer", ["owner", "tasker", "anonymous"])
+def test_task_page_with_questions(viewer, customer, customer_client, tasker_client, client, pinned):
+    task = TaskFactory(customer=customer)
+    more_questions(task, 1)
+    # task (with the agreement), events, a page of questions with their askers; the owner's
+    # page also reads the (no) bids, a tasker's their (absent) bid; answer forms need nothing
+    clients = {"owner": customer_client, "tasker": tasker_client, "anonymous": client}
+    expected = {"owner": SIGNED_IN + 4, "tasker": SIGNED_IN + 4, "anonymous": 3}[viewer]
+    pinned(
+        clients[viewer],
+        task.get_absolute_url(),
+        expected,
+        grow=lambda: more_questions(task, MORE),
+    )
+
+
+def test_a_later_page_of_questions(client, customer, pinned):
+    task = TaskFactory(customer=customer)
+    more_questions(task, 11)
+    pinned(
+        client,
+        task.get_absolute_url() + "?questions=2",
+        3,
+        grow=lambda: more_questions(task, MORE),
+    )
+
+
+def test_ask_a_question_form(tasker_client, customer, pinned):
+    task = TaskFactory(customer=customer)
+    # the task (with its customer)
+    pinned(
+        tasker_client,
+        reverse("marketplace:question_create", args=[task.pk]),
+        SIGNED_IN + 1,
+        grow=lambda: more_questions(task, MORE),
+    )
+
+
+def test_answer_a_question_form(customer_client, customer, pinned):
+    task = TaskFactory(customer=customer)
+    question = QuestionFactory(task=task)
+    # the question (with its task and asker)
+    pinned(
+        customer_client,
+        reverse("marketplace:question_answer", args=[question.pk]),
+        SIGNED_IN + 1,
+        grow=lambda: more_questions(task, MORE),
     )
 
 
@@ -254,7 +313,7 @@ def message_from(sender, *, to):
     return MessageFactory(conversation=conversation, sender=sender)
 
 
-@pytest.mark.parametrize("kind", ["task", "bid", "review", "message", "user"])
+@pytest.mark.parametrize("kind", ["task", "bid", "review", "message", "question", "user"])
 def test_report_form(kind, customer, customer_client, tasker, pinned):
     task = TaskFactory()  # someone else's
     targets = {
@@ -265,6 +324,7 @@ def test_report_form(kind, customer, customer_client, tasker, pinned):
             published_at=task.created_at,
         ),
         "message": lambda: message_from(TaskerFactory(), to=customer),
+        "question": lambda: QuestionFactory(task=task),
         "user": lambda: tasker,
     }
     target = targets[kind]()

@@ -25,6 +25,7 @@ from marketplace.models import (
     Conversation,
     Message,
     Notification,
+    Question,
     Report,
     Review,
     Task,
@@ -130,6 +131,17 @@ class TestTheDemo:
         assert row_counts() == before
         assert "already exists" in output
         assert "demo-customer" in output  # the accounts are printed every time
+
+    def test_it_has_public_questions_on_open_tasks_most_answered_and_fixed(self, client):
+        questions = list(Question.objects.select_related("task"))
+        assert len(questions) >= 3
+        assert {q.task.status for q in questions} == {Task.Status.OPEN}
+        answered = [q for q in questions if q.answered_at]
+        assert answered and len(answered) < len(questions)
+        for question in answered:  # already past the time an answer can be edited
+            assert question.refusal("edit_answer", question.task.customer)
+        page = client.get(answered[0].task.get_absolute_url()).content.decode()
+        assert answered[0].answer.replace("'", "&#x27;") in page
 
     def test_its_pages_render(self, client):
         assert client.get("/").status_code == 200

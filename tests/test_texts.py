@@ -39,6 +39,9 @@ NOTICES = {
     "review_published": "Ann reviewed you for “Fix a tap”: 4 out of 5.",
     "message": "Ann sent you a message.",
     "message_about_task": "Ann sent you a message about “Fix a tap”.",
+    "question_asked": "Ann asked a public question on “Fix a tap”.",
+    "question_answered_asker": "Ann answered your question on “Fix a tap”.",
+    "question_answered_bidder": "Ann answered a question on “Fix a tap”, which you bid on.",
     "content_hidden": "A moderator hid your budget: Rude words",
     "content_unhidden": "A moderator made your budget visible again.",
 }

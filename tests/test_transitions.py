@@ -32,6 +32,7 @@ TASK_TABLE = {
     "repost": ({TS.CANCELLED, TS.EXPIRED}, None, {Party.CUSTOMER}),
     "ask": ({TS.OPEN}, None, {Task.MEMBER}),
     "report": (set(TS.values), None, {Task.MEMBER}),
+    "question": ({TS.OPEN}, None, {Task.MEMBER}),
 }
 BID_TABLE = {
     "edit": ({BS.PENDING}, None, {Party.TASKER}),

@@ -3,11 +3,11 @@
 The route table (tests/routes.py) and the browser scenes (tests/e2e/scene.py) meet the same
 small marketplace, built through the services as the site would build it: Carol the customer,
 Tom the tasker, Tina (a second tasker), Oscar (a second customer) and Sam from staff; an open
-task with Tom's bid, one nobody has bid on, one hidden by a moderator, a cancelled one;
-agreements active, delivered, completed, and reviewed by both; a conversation both have read;
-every notification read but one of Carol's; and Oscar's and Tina's things, which nobody else
-may touch. Each caller adds what its pages need (a bio, a long name, a second bid) through
-`build_world(...)`'s arguments or after it.
+task with Tom's bid and Tina's public question, one nobody has bid on, one hidden by a
+moderator, a cancelled one; agreements active, delivered, completed, and reviewed by both; a
+conversation both have read; every notification read but one of Carol's; and Oscar's and
+Tina's things, which nobody else may touch. Each caller adds what its pages need (a bio, a
+long name, a second bid) through `build_world(...)`'s arguments or after it.
 """
 
 import datetime
@@ -28,6 +28,7 @@ from marketplace.models import (
     Conversation,
     Message,
     Notification,
+    Question,
     Review,
     Task,
 )
@@ -87,6 +88,7 @@ class World:
     conversation: Conversation  # Carol and Tom about `task`; both have read it
     message: Message  # Tom's message to Carol
     notification: Notification  # Carol's, unread
+    question: Question  # Tina's public question on `task`, not answered yet
     others: dict = field(default_factory=dict)  # Oscar's and Tina's things
 
     def __getitem__(self, persona: str) -> User | None:
@@ -182,6 +184,7 @@ def build_world(**people) -> World:
         conversation=conversation, by=tasker, body="Is there a lift? " + LONG_LINK
     )
     services.message_send(conversation=conversation, by=customer, body="Yes, to every floor.")
+    question = services.question_ask(task=task, by=other_tasker, text="Is it the mirrored one?")
 
     others_task = post_task(other_customer, "Move a piano", "moving", "Upright, ground floor.")
     others_bid = place_bid(others_task, other_tasker, "150")
@@ -192,6 +195,7 @@ def build_world(**people) -> World:
     others_message = services.message_send(
         conversation=others_conversation, by=other_tasker, body="Which floor is it on?"
     )
+    others_question = services.question_ask(task=others_task, by=tasker, text="Is it upright?")
 
     read = timezone.now()
     Conversation.objects.filter(pk=conversation.pk).update(a_read_at=read, b_read_at=read)
@@ -218,11 +222,13 @@ def build_world(**people) -> World:
         conversation=conversation,
         message=message,
         notification=notification,
+        question=question,
         others={
             "task": others_task,
             "bid": others_bid,
             "agreement": others_agreement,
             "conversation": others_conversation,
             "message": others_message,
+            "question": others_question,
         },
     )

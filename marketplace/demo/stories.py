@@ -30,6 +30,7 @@ from marketplace.models import (
     Conversation,
     Message,
     Notification,
+    Question,
     Report,
     Review,
     Task,
@@ -39,6 +40,7 @@ from marketplace.models import (
 from .. import texts
 from .story_content import (
     DEMO_CONVERSATIONS,
+    DEMO_QUESTIONS,
     DEMO_REPORTS,
     DEMO_TASKS,
     DEMO_USERS,
@@ -64,7 +66,7 @@ class StoryClock:
     would otherwise be refused).
     """
 
-    CREATED = (Task, Bid, BidRevision, Agreement, Review, TaskEvent, Notification)
+    CREATED = (Task, Bid, BidRevision, Agreement, Review, TaskEvent, Notification, Question)
     STAMPED = (
         (Task, "updated_at"),
         (Bid, "updated_at"),
@@ -72,6 +74,7 @@ class StoryClock:
         (Agreement, "completed_at"),
         (Agreement, "cancelled_at"),
         (Review, "published_at"),
+        (Question, "answered_at"),
     )
 
     def __init__(self) -> None:
@@ -150,6 +153,7 @@ class DemoSeeder:
             "conversations": len(DEMO_CONVERSATIONS),
             "messages": sum(len(c.messages) for c in DEMO_CONVERSATIONS),
             "reports": len(DEMO_REPORTS),
+            "questions": len(DEMO_QUESTIONS),
         }
 
     @transaction.atomic
@@ -159,6 +163,7 @@ class DemoSeeder:
         self._create_users()
         for spec in DEMO_TASKS:
             self._play(spec)
+        self._ask()
         self.clock.apply()
         self._converse()
         self._report()
@@ -296,6 +301,22 @@ class DemoSeeder:
                 with self.clock.at(self._hours(t0, after)):
                     services.review_create(
                         agreement=agreement, by=self.users[author], rating=rating, comment=comment
+                    )
+
+    def _ask(self) -> None:
+        """Public questions on open tasks, after their bids: one step a minute from half
+        an hour ago, so the answers are already fixed (ANSWER_EDIT_WINDOW) when one looks."""
+        steps = (self.now - datetime.timedelta(minutes=28 - i) for i in range(60))
+        for spec in DEMO_QUESTIONS:
+            task = self.tasks[spec.task]
+            with self.clock.at(next(steps)):
+                question = services.question_ask(
+                    task=task, by=self.users[spec.asker], text=spec.text
+                )
+            if spec.answer:
+                with self.clock.at(next(steps)):
+                    services.question_answer(
+                        question=question, by=task.customer, answer=spec.answer
                     )
 
     def _converse(self) -> None:

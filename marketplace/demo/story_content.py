@@ -779,3 +779,39 @@ DEMO_REPORTS = [
         "This account's only task offers £400 a week for 'replying to emails'. Please check it.",
     ),
 ]
+
+
+@dataclass(frozen=True)
+class DemoQuestion:
+    task: str  # the title of an open DemoTask
+    asker: str
+    text: str
+    answer: str = ""  # empty: still waiting for the customer
+
+
+# Public questions on open tasks, asked and answered in the last half hour (after the bids).
+DEMO_QUESTIONS = [
+    DemoQuestion(
+        "Assemble an IKEA PAX wardrobe with sliding doors",
+        "demo-tasker-2",
+        "Are the tracks for the sliding doors in the boxes too? They sometimes come separately.",
+        "Yes, everything is in the spare room, tracks and soft-close kit included.",
+    ),
+    DemoQuestion(
+        "Assemble an IKEA PAX wardrobe with sliding doors",
+        "demo-both",
+        "Is there somewhere to park a van close to the door?",
+    ),
+    DemoQuestion(
+        "Deep clean a two-bed flat before we move out",
+        "demo-tasker-3",
+        "Is the oven gas or electric, and does it have a self-clean setting?",
+        "Electric, and no self-clean, I'm afraid. It has seen a lot of roasts.",
+    ),
+    DemoQuestion(
+        "Help moving a sofa and 20 boxes to a third-floor flat",
+        "demo-tasker-4",
+        "How big are the boxes? Wondering whether an estate car would do it in two trips.",
+        "Mostly medium ones, about 60 by 40 cm. I'd say it needs a van.",
+    ),
+]

@@ -4,6 +4,7 @@ from .agreements import REVIEW_BLIND_DAYS, Agreement, AgreementQuerySet
 from .bids import Bid, BidQuerySet, BidRevision
 from .messaging import Conversation, ConversationQuerySet, Message, Notification
 from .moderation import Moderated, Report
+from .questions import ANSWER_EDIT_WINDOW, QUESTION_MAX_LENGTH, Question, QuestionQuerySet
 from .reviews import Review, ReviewQuerySet
 from .submissions import FormSubmission
 from .tasks import (
@@ -19,6 +20,10 @@ from .tasks import (
 )
 
 __all__ = [
+    "ANSWER_EDIT_WINDOW",
+    "QUESTION_MAX_LENGTH",
+    "Question",
+    "QuestionQuerySet",
     "MAX_AMOUNT",
     "REVIEW_BLIND_DAYS",
     "SEARCH_MAX_WORDS",

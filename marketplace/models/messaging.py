@@ -105,6 +105,8 @@ class Notification(models.Model):
         AGREEMENT_CANCELLED = "agreement_cancelled", "Agreement cancelled"
         REVIEW_PUBLISHED = "review_published", "A review of me published"
         MESSAGE = "message", "A new message"
+        QUESTION = "question", "A question on my task"
+        ANSWER = "answer", "An answer on a task I asked about or bid on"
         MODERATION = "moderation", "Moderation of my content"
 
     recipient = models.ForeignKey(

@@ -35,6 +35,7 @@ class Report(models.Model):
         BID = "bid", "Bid"
         REVIEW = "review", "Review"
         MESSAGE = "message", "Message"
+        QUESTION = "question", "Question"
         USER = "user", "User"
 
     class Reason(models.TextChoices):

@@ -149,7 +149,7 @@ class Task(StatefulModel, Moderated):
     BIDDER = "bidder"  # a party: any tasker who is not the task's customer
     MEMBER = "member"  # a party: anyone signed in who is not the task's customer
     # A hidden task is frozen; its customer may still cancel it (which harms nobody).
-    HELD_WHILE_HIDDEN = frozenset({"edit", "bid", "accept", "ask"})
+    HELD_WHILE_HIDDEN = frozenset({"edit", "bid", "accept", "ask", "question"})
     TRANSITIONS = {
         "edit": transition(Status.OPEN, None, Party.CUSTOMER, "Edit this task"),
         "bid": transition(Status.OPEN, None, BIDDER, "Bid on this task"),
@@ -165,6 +165,7 @@ class Task(StatefulModel, Moderated):
         ),
         "ask": transition(Status.OPEN, None, MEMBER, "Ask the customer a question"),
         "report": transition(list(Status), None, MEMBER, "Report this task"),
+        "question": transition(Status.OPEN, None, MEMBER, "Ask a public question"),
     }
 
     customer = models.ForeignKey(
@@ -248,6 +249,10 @@ class Task(StatefulModel, Moderated):
                 return "You cannot bid on your own task."
             if self.MEMBER in roles and self.BIDDER not in roles:
                 return "Only taskers can bid. Switch your role to tasker or both in your profile."
+        if action == "question" and user is not None and Party.CUSTOMER in self.parties(user):
+            return "This is your own task: answer questions here rather than ask them."
+        if action == "question" and not self.in_state_for(action):
+            return "Questions close when the task is no longer open."
         return super().refusal(action, user)
 
     def on_hold(self) -> bool:
@@ -297,6 +302,8 @@ class TaskEvent(models.Model):
         REVIEWED = "reviewed", "Review written"
         HIDDEN = "hidden", "Hidden by a moderator"
         UNHIDDEN = "unhidden", "Shown again by a moderator"
+        QUESTION_ASKED = "question_asked", "Question asked"
+        QUESTION_ANSWERED = "question_answered", "Question answered"
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events", db_index=False)
     actor = models.ForeignKey(

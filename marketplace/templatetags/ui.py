@@ -70,6 +70,8 @@ NOTIFICATION_ICONS = {
     "agreement_cancelled": "x-circle",
     "review_published": "star-fill",
     "message": "chat-dots",
+    "question": "question-circle",
+    "answer": "reply",
     "moderation": "shield-exclamation",
 }
 DEFAULT_NOTIFICATION_ICON = "bell"

@@ -19,6 +19,7 @@ from .messaging import (
     NotificationsMarkAllReadView,
 )
 from .moderation import ReportCreateView
+from .questions import QuestionAnswerView, QuestionCreateView
 from .reviews import ReviewCreateView
 from .tasks import (
     HomeView,
@@ -31,6 +32,8 @@ from .tasks import (
 )
 
 __all__ = [
+    "QuestionAnswerView",
+    "QuestionCreateView",
     "AgreementCancelView",
     "AgreementConfirmView",
     "AgreementDeliverView",

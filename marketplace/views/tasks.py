@@ -14,7 +14,6 @@ from ..forms import (
     TaskPostForm,
 )
 from ..models import (
-    Agreement,
     Category,
     Task,
 )
@@ -25,6 +24,7 @@ from ..selectors import (
 from ..services import AlreadySubmitted
 from ..states import DomainError
 from .base import ActionView, ServiceFormView, SubmittedOnceMixin
+from .questions import question_context
 
 
 class HomeView(TemplateView):
@@ -124,7 +124,7 @@ class TaskDetailView(DetailView):
     def get_queryset(self):
         return (
             Task.objects.reachable_by(self.request.user)
-            .select_related("category", "customer")
+            .select_related("category", "customer", "agreement")
             .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
         )
 
@@ -134,6 +134,7 @@ class TaskDetailView(DetailView):
         context["actions"] = task.available_actions(user)
         context["bid_prompt"] = task.bid_prompt(user)
         context["events"] = task.events.select_related("actor")
+        context.update(question_context(self.request, task))
         if task.customer_id == user.pk:
             bids = self.compared_bids(task)
             context["bids"] = [bid for bid in bids if bid.is_live]
@@ -149,7 +150,7 @@ class TaskDetailView(DetailView):
             context["my_bid_actions"] = my_bid.available_actions(user) if my_bid else []
             if "bid" in context["actions"] and (my_bid is None or not my_bid.is_live):
                 context["bid_form"] = BidPlaceForm()
-        agreement = Agreement.objects.filter(task=task).first()
+        agreement = getattr(task, "agreement", None)  # read with the task
         if agreement and (agreement.parties(user) or user.is_staff):
             context["agreement"] = agreement
         return context

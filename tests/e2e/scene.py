@@ -35,6 +35,10 @@ def build_scene() -> World:
     )
     place_bid(scene.task, scene.other_tasker, "85.50")
     services.message_send(conversation=scene.conversation, by=scene.tasker, body="See you then.")
+    answered = services.question_ask(
+        task=scene.task, by=scene.tasker, text="Are the wall fixings in the box? " + LONG_LINK
+    )
+    services.question_answer(question=answered, by=scene.customer, answer="Yes, all of them.")
     return scene
 
 
@@ -114,6 +118,7 @@ def customer_pages(scene: World) -> dict[str, str]:
         "conversation": scene.conversation.get_absolute_url(),
         "tasker's profile": scene.tasker.get_absolute_url(),
         "report form": reverse("marketplace:report_create", args=["user", scene.tasker.pk]),
+        "answer form": reverse("marketplace:question_answer", args=[scene.question.pk]),
     }
 
 
@@ -133,6 +138,7 @@ def tasker_pages(scene: World) -> dict[str, str]:
         "agreement, reviewed": scene.reviewed.get_absolute_url(),
         "conversation": scene.conversation.get_absolute_url(),
         "report form": reverse("marketplace:report_create", args=["task", scene.task.pk]),
+        "question form": reverse("marketplace:question_create", args=[scene.task_without_bids.pk]),
     }
 
 

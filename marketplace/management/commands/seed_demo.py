@@ -131,7 +131,7 @@ class Command(BaseCommand):
         what = (
             f"{planned['accounts']} accounts, {planned['tasks']} tasks, {planned['bids']} bids, "
             f"{planned['conversations']} conversations with {planned['messages']} messages, "
-            f"{planned['reports']} open reports"
+            f"{planned['reports']} open reports, {planned['questions']} public questions"
         )
         found = DemoSeeder.existing()
         if found:
