@@ -52,7 +52,9 @@ NOTICES: dict[str, Notice] = {
     "agreement_cancelled": Notice(
         N.AGREEMENT_CANCELLED, "{name} cancelled the agreement for “{title}”: {reason}"
     ),
-    "review_published": Notice(N.REVIEW_PUBLISHED, "{name} reviewed you for “{title}”: {rating} out of 5."),
+    "review_published": Notice(
+        N.REVIEW_PUBLISHED, "{name} reviewed you for “{title}”: {rating} out of 5."
+    ),
     "message": Notice(N.MESSAGE, "{name} sent you a message."),
     "message_about_task": Notice(N.MESSAGE, "{name} sent you a message about “{title}”."),
     "question_asked": Notice(N.QUESTION, "{name} asked a public question on “{title}”."),
