@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from tasker.widgets import RadioSelect
 
 from .models import Agreement, Bid, Category, Message, Notification, Report, Review, Task
+from .photo_forms import PhotosFieldMixin
 
 
 class SubmittedOnceForm(forms.Form):
@@ -27,7 +28,7 @@ def latest_due_date():
     return timezone.localdate() + timezone.timedelta(days=DUE_WITHIN_DAYS)
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(PhotosFieldMixin, forms.ModelForm):
     class Meta:
         model = Task
         fields = (

@@ -30,6 +30,7 @@ from .models import (
     Report,
     Review,
     Task,
+    TaskPhoto,
 )
 from .subqueries import row_average, row_count, row_total
 
@@ -186,6 +187,12 @@ def reportable(kind: str, user):
             .select_related("conversation")
         ),
         Report.Kind.USER: lambda: User.objects.filter(is_active=True).exclude(pk=user.pk),
+        Report.Kind.PHOTO: lambda: (
+            TaskPhoto.objects.shown()
+            .filter(task__in=Task.objects.visible_to(user))
+            .exclude(task__customer=user)
+            .select_related("task")
+        ),
     }
     return querysets[kind]()
 

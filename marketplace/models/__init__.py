@@ -4,6 +4,7 @@ from .agreements import REVIEW_BLIND_DAYS, Agreement, AgreementQuerySet
 from .bids import Bid, BidQuerySet, BidRevision
 from .messaging import Conversation, ConversationQuerySet, Message, Notification
 from .moderation import Moderated, Report
+from .photos import MAX_PHOTOS, TaskPhoto, TaskPhotoQuerySet
 from .reviews import Review, ReviewQuerySet
 from .submissions import FormSubmission
 from .tasks import (
@@ -20,6 +21,7 @@ from .tasks import (
 
 __all__ = [
     "MAX_AMOUNT",
+    "MAX_PHOTOS",
     "REVIEW_BLIND_DAYS",
     "SEARCH_MAX_WORDS",
     "SQLITE_SEARCH",
@@ -40,6 +42,8 @@ __all__ = [
     "ReviewQuerySet",
     "Task",
     "TaskEvent",
+    "TaskPhoto",
+    "TaskPhotoQuerySet",
     "TaskQuerySet",
     "amount_validators",
     "fts_phrase",

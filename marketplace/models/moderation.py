@@ -36,6 +36,7 @@ class Report(models.Model):
         REVIEW = "review", "Review"
         MESSAGE = "message", "Message"
         USER = "user", "User"
+        PHOTO = "photo", "Photo"
 
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam or advertising"

@@ -17,6 +17,7 @@ from .messaging import (
     message_send,
 )
 from .moderation import content_hide, content_unhide, report_close, report_create
+from .photos import photo_delete, photos_add, photos_update
 from .reviews import review_create
 from .submissions import AlreadySubmitted, submit_once
 from .tasks import task_cancel, task_edit, task_expire, task_post
@@ -38,6 +39,9 @@ __all__ = [
     "conversation_mark_read",
     "conversation_start",
     "message_send",
+    "photo_delete",
+    "photos_add",
+    "photos_update",
     "report_close",
     "report_create",
     "review_create",

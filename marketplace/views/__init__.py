@@ -19,6 +19,7 @@ from .messaging import (
     NotificationsMarkAllReadView,
 )
 from .moderation import ReportCreateView
+from .photos import PhotoDeleteView, TaskPhotosView
 from .reviews import ReviewCreateView
 from .tasks import (
     HomeView,
@@ -49,6 +50,7 @@ __all__ = [
     "NotificationListView",
     "NotificationOpenView",
     "NotificationsMarkAllReadView",
+    "PhotoDeleteView",
     "ReportCreateView",
     "ReviewCreateView",
     "TaskCancelView",
@@ -56,5 +58,6 @@ __all__ = [
     "TaskDetailView",
     "TaskEditView",
     "TaskListView",
+    "TaskPhotosView",
     "TaskRepostView",
 ]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -94,7 +95,7 @@ class TaskCreateView(CustomerRequiredMixin, SubmittedOnceMixin, FormView):
         try:
             task = self.submit_once(
                 form,
-                lambda: services.task_post(task=form.instance, by=self.request.user),
+                lambda: self.post_with_photos(form),
                 url_of=lambda task: task.get_absolute_url(),
             )
         except AlreadySubmitted as done:
@@ -104,6 +105,12 @@ class TaskCreateView(CustomerRequiredMixin, SubmittedOnceMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Your task is live. Taskers can now bid on it.")
         return redirect(task)
+
+    @transaction.atomic
+    def post_with_photos(self, form) -> Task:
+        task = services.task_post(task=form.instance, by=self.request.user)
+        services.photos_add(task=task, by=self.request.user, images=form.cleaned_data["photos"])
+        return task
 
 
 class TaskRepostView(TaskCreateView):
@@ -134,6 +141,7 @@ class TaskDetailView(DetailView):
         context["actions"] = task.available_actions(user)
         context["bid_prompt"] = task.bid_prompt(user)
         context["events"] = task.events.select_related("actor")
+        context["photos"] = self.gallery(task, context["actions"])
         if task.customer_id == user.pk:
             bids = self.compared_bids(task)
             context["bids"] = [bid for bid in bids if bid.is_live]
@@ -153,6 +161,15 @@ class TaskDetailView(DetailView):
         if agreement and (agreement.parties(user) or user.is_staff):
             context["agreement"] = agreement
         return context
+
+    def gallery(self, task, actions) -> list:
+        """The task's photos for the gallery; its owner also sees those hidden."""
+        user = self.request.user
+        photos = list(task.photos.all() if task.customer_id == user.pk else task.photos.shown())
+        for number, photo in enumerate(photos, start=1):
+            photo.task, photo._number = task, number  # alt text reads the title: no query
+            photo.reportable = "report" in actions
+        return photos
 
     def compared_bids(self, task):
         """The owner's table of bids, with each tasker's track record, sortable."""
@@ -197,10 +214,13 @@ class TaskEditView(OwnTaskMixin, ServiceFormView):
             return redirect(self.object)
         return super().form_valid(form)
 
+    @transaction.atomic
     def act(self, form):
-        return services.task_edit(
-            task=form.instance, by=self.request.user, changed=form.changed_data
-        )
+        task, user = form.instance, self.request.user
+        if changed := form.task_changed_data:
+            task = services.task_edit(task=task, by=user, changed=changed)
+        services.photos_add(task=task, by=user, images=form.cleaned_data["photos"])
+        return task
 
 
 class TaskCancelView(OwnTaskMixin, ActionView):
