@@ -1,8 +1,6 @@
-import re
-
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.views.static import serve
 
 from marketplace.views import HomeView
@@ -28,7 +26,10 @@ urlpatterns = [
 # the object storage does in production. (Only what is under MEDIA_ROOT: a hidden photo's
 # file is elsewhere.)
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
-    prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns += [
-        re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+        path(
+            settings.MEDIA_URL.lstrip("/") + "<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
     ]

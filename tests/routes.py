@@ -34,6 +34,7 @@ from .factories import (
     NotificationFactory,
     ReviewFactory,
     TaskFactory,
+    TaskPhotoFactory,
 )
 from .helpers import make_agreement, signup_fields
 from .world import cast, password_reset_kwargs
@@ -91,6 +92,7 @@ class World:
     message: object  # Tom's message to Carol
     notification: Notification  # Carol's, unread
     others: dict = field(default_factory=dict)  # Oscar's and Tina's things
+    photo: object = None  # a photo of Carol's open task
 
     def __getitem__(self, persona: str) -> User | None:
         return self.people[persona]
@@ -121,6 +123,7 @@ def build_world() -> World:
         a_read_at=read, b_read_at=read, last_message_at=read
     )
     others_task = TaskFactory(customer=other_customer)
+    photo = TaskPhotoFactory(task=task, position=0, description="The wardrobe, flat-packed")
     others_bid = BidFactory(task=others_task, tasker=other_tasker)
     others_agreement = make_agreement(customer=other_customer, tasker=other_tasker)
     others_conversation = ConversationFactory(
@@ -156,7 +159,9 @@ def build_world() -> World:
             "agreement": others_agreement,
             "conversation": others_conversation,
             "message": MessageFactory(conversation=others_conversation, sender=other_tasker),
+            "photo": TaskPhotoFactory(task=others_task, position=0),
         },
+        photo=photo,
     )
 
 
@@ -434,6 +439,24 @@ ROUTES: dict[str, Case] = {
         kwargs=lambda world: {"pk": world.cancelled.pk},
         data=task_data,
     ),
+    # --- Photos (added in the task's form) ---
+    "marketplace:task_photos": Case(
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
+        kwargs=lambda world: {"pk": world.task.pk},
+        data=lambda world, user: {
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": str(world.photo.pk),
+            "photos-0-description": "The wardrobe's doors and the manual",
+            "photos-0-position": "0",
+        },
+    ),
+    "marketplace:photo_delete": Case(
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
+        kwargs=lambda world: {"pk": world.photo.pk},
+    ),
     # --- Bids ---
     # The customer cannot bid on their own task, Tom already has a bid, Oscar is no tasker:
     # each is told so on the form (200).
@@ -518,6 +541,12 @@ ROUTES: dict[str, Case] = {
         get=by_persona(OK, tasker=N),
         post=by_persona(W(MOVED), tasker=N),
         kwargs=report_kwargs("user", lambda world: world["tasker"].pk),
+        data=report_data,
+    ),
+    "marketplace:report_create[photo]": Case(
+        get=by_persona(OK, customer=N),
+        post=by_persona(W(MOVED), customer=N),
+        kwargs=report_kwargs("photo", lambda world: world.photo.pk),
         data=report_data,
     ),
     "marketplace:report_create[not a kind]": Case(

@@ -275,3 +275,74 @@ def test_photos_are_frozen_once_a_bid_is_accepted(customer_client, customer):
         assert customer_client.get(url).status_code == 302
     customer_client.post(reverse("marketplace:photo_delete", args=[photo.pk]))
     assert snapshot() == before
+
+
+# --- Moderation ---
+
+
+def test_a_hidden_photo_leaves_public_pages_and_its_file_is_no_longer_served(
+    client, customer, staff, django_capture_on_commit_callbacks
+):
+    from marketplace import services
+    from marketplace.services.photos import photo_make_thumbnails
+
+    task = TaskFactory(customer=customer)
+    photo = TaskPhotoFactory(task=task, description="A rude picture")
+    photo_make_thumbnails(photo.pk)
+    photo.refresh_from_db()
+    urls = [photo.full_url, photo.card_url, photo.gallery_url]
+    assert all(served(client, url).status_code == 200 for url in urls)
+
+    services.content_hide(obj=photo, by=staff, reason="Not a photo of the job")
+    assert all(served(client, url).status_code == 404 for url in urls)
+    photo.refresh_from_db()
+    assert storages["private"].exists(photo.image.name)
+    assert not storages["default"].exists(photo.image.name)
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert "A rude picture" not in page
+    assert (
+        "src="
+        not in client.get(reverse("marketplace:task_list"))
+        .content.decode()
+        .split("task-card")[1]
+        .split("</article>")[0]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_unhide(obj=photo, by=staff)
+    photo.refresh_from_db()
+    assert storages["default"].exists(photo.image.name) and photo.card_thumb
+    assert served(client, photo.full_url).status_code == 200
+    assert photo.full_url not in urls  # a new address: the old one stays dead
+    assert "A rude picture" in client.get(task.get_absolute_url()).content.decode()
+
+
+def test_its_owner_sees_the_hidden_photo_noted_with_the_reason(customer_client, customer):
+    task = TaskFactory(customer=customer)
+    TaskPhotoFactory(task=task, is_hidden=True, hidden_reason="Shows a car number plate")
+    page = customer_client.get(task.get_absolute_url()).content.decode()
+    assert "is hidden by a moderator: Shows a car number plate" in page
+
+
+def test_a_photo_can_be_reported(tasker_client, customer):
+    from marketplace.models import Report
+
+    photo = TaskPhotoFactory(task=TaskFactory(customer=customer))
+    page = tasker_client.get(photo.task.get_absolute_url()).content.decode()
+    url = reverse("marketplace:report_create", args=["photo", photo.pk])
+    assert url in page
+    response = tasker_client.post(url, {"reason": "inappropriate", "details": ""})
+    assert response.status_code == 302
+    assert Report.objects.get().kind == Report.Kind.PHOTO
+
+
+def test_the_admin_lists_photos_with_thumbnails(staff):
+    from django.test import Client
+
+    from .helpers import force_login
+
+    photo = TaskPhotoFactory(description="The fence")
+    client = Client()
+    force_login(client, staff)
+    page = client.get(reverse("admin:marketplace_taskphoto_changelist")).content.decode()
+    assert f'src="{photo.card_url}"' in page and 'alt="The fence"' in page
