@@ -20,6 +20,7 @@ from .models import (
     Review,
     Task,
     TaskEvent,
+    TaskPhoto,
 )
 from .states import DomainError
 
@@ -180,6 +181,9 @@ def on_delete(user: User, former_name: str) -> None:
             "Nothing was deleted: please look at your dashboard and try again."
         ) from error
     Notification.objects.filter(recipient=user).delete()
+    # The photos of tasks that never became an agreement go, files and all (the post_delete
+    # signal); an agreement keeps its task's photos as the other party agreed to them.
+    TaskPhoto.objects.filter(task__customer=user, task__agreement__isnull=True).delete()
     _forget_name_in_timelines(user, former_name)
 
 
