@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from accounts.models import User
 from accounts.photos import STORED_SIDE, user_photo_set
-from tasker.images import clean_image
+from tasker.images import CleanImage, clean_image
 
 from .. import services
 from ..models import Task
@@ -21,7 +21,7 @@ SIZE = (960, 720)
 WOOD, WALL, FLOOR, GRASS, SKY = "#b98b5a", "#e9e4da", "#a98467", "#6a994e", "#a9d6e5"
 
 
-def _wardrobe(draw: ImageDraw.ImageDraw, rng: random.Random) -> None:
+def wardrobe(draw: ImageDraw.ImageDraw, rng: random.Random) -> None:
     draw.rectangle((0, 540, 960, 720), fill=FLOOR)
     draw.rectangle((250, 90, 710, 560), fill="#f4f1ea", outline="#6c584c", width=6)
     draw.line((480, 90, 480, 560), fill="#6c584c", width=6)
@@ -29,7 +29,7 @@ def _wardrobe(draw: ImageDraw.ImageDraw, rng: random.Random) -> None:
         draw.rectangle((x, 300, x + 10, 360), fill="#6c584c")
 
 
-def _boxes(draw: ImageDraw.ImageDraw, rng: random.Random) -> None:
+def boxes(draw: ImageDraw.ImageDraw, rng: random.Random) -> None:
     draw.rectangle((0, 520, 960, 720), fill=FLOOR)
     for _ in range(7):
         x, y, w = rng.randint(60, 760), rng.randint(300, 460), rng.randint(120, 200)
@@ -37,7 +37,7 @@ def _boxes(draw: ImageDraw.ImageDraw, rng: random.Random) -> None:
         draw.line((x + w // 2, y, x + w // 2, y + w * 3 // 4), fill="#e6ccb2", width=8)
 
 
-def _fence(draw: ImageDraw.ImageDraw, rng: random.Random) -> None:
+def fence(draw: ImageDraw.ImageDraw, rng: random.Random) -> None:
     draw.rectangle((0, 0, 960, 420), fill=SKY)
     draw.rectangle((0, 420, 960, 720), fill=GRASS)
     for x in range(20, 960, 70):
@@ -65,14 +65,14 @@ def _shelves(draw: ImageDraw.ImageDraw, rng: random.Random) -> None:
 
 DRAWINGS = {
     "Assemble an IKEA PAX wardrobe with sliding doors": [
-        (_wardrobe, "The wardrobe as it should look, two metres tall"),
-        (_boxes, "The flat-pack boxes, unopened, in the bedroom"),
+        (wardrobe, "The wardrobe as it should look, two metres tall"),
+        (boxes, "The flat-pack boxes, unopened, in the bedroom"),
     ],
     "Help moving a sofa and 20 boxes to a third-floor flat": [
-        (_boxes, "About twenty boxes, packed and taped"),
+        (boxes, "About twenty boxes, packed and taped"),
     ],
     "Paint a garden fence (about 20 metres)": [
-        (_fence, "The fence along the back of the garden"),
+        (fence, "The fence along the back of the garden"),
         (_garden, "The lawn in front of the fence"),
     ],
     "Mow the lawn and trim the hedges": [(_garden, "The lawn, overgrown since spring")],
@@ -95,14 +95,27 @@ def _upload(image: Image.Image, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
+def drawing(paint, seed: str) -> CleanImage:
+    """One drawn photo (a painter of DRAWINGS), checked and re-encoded like an upload."""
+    image = Image.new("RGB", SIZE, WALL)
+    paint(ImageDraw.Draw(image), random.Random(seed))  # noqa: S311 - a picture, not a secret
+    return clean_image(_upload(image, "drawing.jpg"))
+
+
+def face(colour: str) -> CleanImage:
+    """A drawn head and shoulders, cropped square like an uploaded profile picture."""
+    image = Image.new("RGB", (STORED_SIDE, STORED_SIDE), "#edf2f4")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((56, 330, 456, 730), fill=colour)
+    draw.ellipse((156, 90, 356, 310), fill="#e0b896")
+    draw.pieslice((146, 70, 366, 260), 180, 360, fill="#3d2b1f")
+    return clean_image(_upload(image, "me.jpg"), square=STORED_SIDE)
+
+
 def add_task_photos(task: Task, by: User) -> int:
     """Give a demo task its drawn photos, if it has any; return how many."""
     drawings = DRAWINGS.get(task.title, [])
-    images = []
-    for number, (paint, _) in enumerate(drawings):
-        image = Image.new("RGB", SIZE, WALL)
-        paint(ImageDraw.Draw(image), random.Random(f"{task.title}{number}"))  # noqa: S311
-        images.append(clean_image(_upload(image, f"demo-{number}.jpg")))
+    images = [drawing(paint, f"{task.title}{n}") for n, (paint, _) in enumerate(drawings)]
     photos = services.photos_add(task=task, by=by, images=images)
     for photo, (_, description) in zip(photos, drawings, strict=True):
         photo.description = description
@@ -113,11 +126,4 @@ def add_task_photos(task: Task, by: User) -> int:
 def add_profile_pictures(users: dict[str, User]) -> None:
     """A simple drawn head and shoulders for a few demo people."""
     for username, colour in PICTURES.items():
-        image = Image.new("RGB", (STORED_SIDE, STORED_SIDE), "#edf2f4")
-        draw = ImageDraw.Draw(image)
-        draw.ellipse((56, 330, 456, 730), fill=colour)
-        draw.ellipse((156, 90, 356, 310), fill="#e0b896")
-        draw.pieslice((146, 70, 366, 260), 180, 360, fill="#3d2b1f")
-        user_photo_set(
-            user=users[username], image=clean_image(_upload(image, "me.jpg"), square=STORED_SIDE)
-        )
+        user_photo_set(user=users[username], image=face(colour))

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.photos import user_photo_set
 from marketplace import services
+from marketplace.demo.photos import boxes, drawing, face, fence, wardrobe
 from marketplace.emails import unsubscribe_token
 from marketplace.models import Agreement, Bid, Category, Conversation, Notification, Task
 from tests.world import cast, password_reset_kwargs
@@ -94,6 +96,18 @@ def build_scene() -> Scene:
         "furniture-assembly",
         "Two-door wardrobe, second floor, all parts here. The model: " + LONG_LINK,
     )
+    # Three photos: two described, one not yet (its alt text says "Photo 3 of …").
+    services.photos_add(
+        task=task_with_bids,
+        by=customer,
+        images=[drawing(paint, f"scene{n}") for n, paint in enumerate((wardrobe, boxes, fence))],
+    )
+    for photo, description in zip(
+        task_with_bids.photos.all(), ("The wardrobe, as it should look", "The boxes"), strict=False
+    ):
+        photo.description = description
+        photo.save(update_fields=["description"])
+    user_photo_set(user=tasker, image=face("#588157"))
     _bid(task_with_bids, tasker, "75")
     _bid(task_with_bids, other_tasker, "85.50")
     task_without_bids = _task(
@@ -204,6 +218,10 @@ def customer_pages(scene: Scene) -> dict[str, str]:
         "task, as the owner without bids": scene.task_without_bids.get_absolute_url(),
         "task, hidden by a moderator": scene.hidden_task.get_absolute_url(),
         "task edit": reverse("marketplace:task_edit", args=[scene.task_without_bids.pk]),
+        "task photos": reverse("marketplace:task_photos", args=[scene.task_with_bids.pk]),
+        "photo removal": reverse(
+            "marketplace:photo_delete", args=[scene.task_with_bids.photos.first().pk]
+        ),
         "task cancel": reverse("marketplace:task_cancel", args=[scene.task_with_bids.pk]),
         "bid accept": reverse("marketplace:bid_accept", args=[scene.bid.pk]),
         "agreement, active": scene.active.get_absolute_url(),
@@ -233,6 +251,9 @@ def tasker_pages(scene: Scene) -> dict[str, str]:
         "agreement, reviewed": scene.reviewed.get_absolute_url(),
         "conversation": scene.conversation.get_absolute_url(),
         "report form": reverse("marketplace:report_create", args=["task", scene.task_with_bids.pk]),
+        "photo report form": reverse(
+            "marketplace:report_create", args=["photo", scene.task_with_bids.photos.first().pk]
+        ),
     }
 
 
