@@ -49,9 +49,21 @@ class PhotosFieldMixin(forms.Form):
         help_text=f"Up to {MAX_PHOTOS} photos of the job; choose several at once. {HINT}",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count := self.existing_photo_count():
+            room = MAX_PHOTOS - count
+            self.fields["photos"].help_text = (
+                f"This task has {count} photo{'s' if count != 1 else ''}"
+                + (f"; you can add {room} more. " if room else ", the most it can have. ")
+                + HINT
+            )
+
     def existing_photo_count(self) -> int:
-        task = getattr(self, "instance", None)
-        return task.photos.count() if task is not None and task.pk else 0
+        if not hasattr(self, "_photo_count"):
+            task = getattr(self, "instance", None)
+            self._photo_count = task.photos.count() if task is not None and task.pk else 0
+        return self._photo_count
 
     def clean_photos(self) -> list[CleanImage]:
         images = self.cleaned_data["photos"]

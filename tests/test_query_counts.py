@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from marketplace import services
 from marketplace.emails import unsubscribe_token
-from marketplace.models import Agreement, BidRevision, Notification, TaskEvent
+from marketplace.models import MAX_PHOTOS, Agreement, BidRevision, Notification, TaskEvent
 
 from .conftest import client_for
 from .factories import (
@@ -23,6 +23,7 @@ from .factories import (
     ReviewFactory,
     TaskerFactory,
     TaskFactory,
+    TaskPhotoFactory,
     UserFactory,
     seed_categories,
 )
@@ -104,8 +105,8 @@ def bids_with_history(task, n: int) -> None:
 def test_task_page_as_owner_with_bids(customer_client, customer, pinned):
     task = TaskFactory(customer=customer)
     bids_with_history(task, 1)
-    # task (with the customer's reputation), events, bids (with each tasker's), revisions,
-    # agreement
+    # task (with the customer's reputation and the agreement), events, photos, bids (with
+    # each tasker's), revisions
     pinned(
         customer_client,
         task.get_absolute_url(),
@@ -128,7 +129,7 @@ def test_task_page_sorted_by_rating(customer_client, customer, pinned):
 def test_task_page_as_anonymous_visitor(client, customer, pinned):
     task = TaskFactory(customer=customer)
     bids_with_history(task, 1)
-    # task, events, agreement
+    # task (with its agreement), events, photos
     pinned(client, task.get_absolute_url(), 3, grow=lambda: bids_with_history(task, MORE))
 
 
@@ -143,14 +144,14 @@ def test_task_page_as_a_bidder(tasker_client, tasker, customer, pinned):
                 bid=bid, old_amount=Decimal(80 + i), new_amount=bid.amount, old_message="Before."
             )
 
-    # task, events, my bid, its revisions, agreement
+    # task (with its agreement), events, photos, my bid, its revisions
     pinned(tasker_client, task.get_absolute_url(), SIGNED_IN + 5, grow=grow)
 
 
 def test_task_page_as_a_tasker_who_may_bid(tasker_client, customer, pinned):
     task = TaskFactory(customer=customer)
     bids_with_history(task, 1)
-    # task, events, my (absent) bid, agreement; the bid form needs nothing
+    # task (with its agreement), events, photos, my (absent) bid; the bid form needs nothing
     pinned(
         tasker_client,
         task.get_absolute_url(),
@@ -174,11 +175,11 @@ def test_post_a_task_form(customer_client, customer, pinned):
 
 def test_edit_a_task_form(customer_client, customer, pinned):
     task = TaskFactory(customer=customer)
-    # the task, the category choices
+    # the task, the category choices, how many photos it has (the photo field's limit)
     pinned(
         customer_client,
         reverse("marketplace:task_edit", args=[task.pk]),
-        SIGNED_IN + 2,
+        SIGNED_IN + 3,
         grow=lambda: bids_with_history(task, MORE),
     )
 
@@ -432,4 +433,57 @@ def test_signed_out_account_pages(client, customer, pinned, name):
 def test_password_change_form(customer_client, customer, pinned):
     pinned(
         customer_client, reverse("accounts:password_change"), SIGNED_IN, grow=more_tasks(customer)
+    )
+
+
+# --- Photos ---
+
+
+def more_tasks_with_photos(customer):
+    def grow():
+        for task in TaskFactory.create_batch(MORE, customer=customer):
+            TaskPhotoFactory(task=task)
+
+    return grow
+
+
+def test_browse_with_photos(client, customer, pinned):
+    TaskPhotoFactory(task=TaskFactory(customer=customer))
+    # the count, the page's tasks (each with its first photo's thumbnail), the categories
+    pinned(client, BROWSE, 3, grow=more_tasks_with_photos(customer))
+
+
+def test_task_page_with_photos_as_a_visitor(client, customer, pinned):
+    task = TaskFactory(customer=customer)
+    TaskPhotoFactory(task=task)
+    # task (with its agreement), events, photos
+    pinned(
+        client,
+        task.get_absolute_url(),
+        3,
+        grow=lambda: TaskPhotoFactory.create_batch(MAX_PHOTOS - 1, task=task),
+    )
+
+
+def test_task_photos_page(customer_client, customer, pinned):
+    task = TaskFactory(customer=customer)
+    TaskPhotoFactory(task=task)
+    # the task, its photos
+    pinned(
+        customer_client,
+        reverse("marketplace:task_photos", args=[task.pk]),
+        SIGNED_IN + 2,
+        grow=lambda: TaskPhotoFactory.create_batch(MAX_PHOTOS - 1, task=task),
+    )
+
+
+def test_photo_removal_page(customer_client, customer, pinned):
+    task = TaskFactory(customer=customer)
+    photo = TaskPhotoFactory(task=task)
+    # the photo with its task
+    pinned(
+        customer_client,
+        reverse("marketplace:photo_delete", args=[photo.pk]),
+        SIGNED_IN + 1,
+        grow=lambda: TaskPhotoFactory.create_batch(MAX_PHOTOS - 1, task=task),
     )

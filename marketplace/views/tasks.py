@@ -15,7 +15,6 @@ from ..forms import (
     TaskPostForm,
 )
 from ..models import (
-    Agreement,
     Category,
     Task,
 )
@@ -131,7 +130,8 @@ class TaskDetailView(DetailView):
     def get_queryset(self):
         return (
             Task.objects.reachable_by(self.request.user)
-            .select_related("category", "customer")
+            # The agreement comes with the task (a join), which pays for the gallery's query.
+            .select_related("category", "customer", "agreement")
             .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
         )
 
@@ -157,7 +157,7 @@ class TaskDetailView(DetailView):
             context["my_bid_actions"] = my_bid.available_actions(user) if my_bid else []
             if "bid" in context["actions"] and (my_bid is None or not my_bid.is_live):
                 context["bid_form"] = BidPlaceForm()
-        agreement = Agreement.objects.filter(task=task).first()
+        agreement = getattr(task, "agreement", None)  # None when there is none
         if agreement and (agreement.parties(user) or user.is_staff):
             context["agreement"] = agreement
         return context
