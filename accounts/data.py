@@ -34,6 +34,7 @@ ACCOUNT_FIELDS = (
     "email_muted_kinds",
     "date_joined",
     "last_login",
+    "photo",  # the profile picture's stored name
 )
 # The reserved top-level domain (RFC 2606): no mail can ever be delivered there.
 DELETED_EMAIL_DOMAIN = "deleted.invalid"

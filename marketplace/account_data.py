@@ -59,6 +59,10 @@ def export(user: User) -> dict[str, Rows]:
             "created_at",
             "updated_at",
         ),
+        # The files themselves are on the task pages; here what the site holds about them.
+        "task_photos": TaskPhoto.objects.filter(task__customer=user).values(
+            "id", "task_id", "description", "position", "image", "is_hidden", "created_at"
+        ),
         "bids": Bid.objects.filter(tasker=user).values(
             "id",
             "task_id",

@@ -159,8 +159,8 @@ def test_a_user_id_in_the_query_string_changes_nothing(alice, bob):
     assert data["account"]["username"] == "bob"
 
 
-# Session, user; the account and its sign-ins; one query per marketplace section (11).
-EXPORT_QUERIES = 15
+# Session, user; the account and its sign-ins; one query per marketplace section (12).
+EXPORT_QUERIES = 16
 
 
 @pytest.mark.parametrize("rows", [1, 12])
