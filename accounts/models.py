@@ -62,7 +62,9 @@ class User(AbstractUser):
     # The profile picture: cropped square and re-encoded when uploaded (tasker.images), and
     # its thumbnail, which every avatar shows (made by sorl-thumbnail; accounts.services).
     photo = models.ImageField(upload_to="avatars/", blank=True, editable=False)
-    photo_thumb = models.CharField(max_length=200, blank=True, editable=False)
+    photo_thumb = models.CharField(
+        max_length=200, blank=True, editable=False, validators=[single_line]
+    )
 
     objects = UserManager()
 

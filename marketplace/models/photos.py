@@ -43,8 +43,8 @@ class TaskPhoto(Moderated):
     )
     position = models.PositiveSmallIntegerField(default=0)
     # Thumbnail names in the media storage, empty until made (then the pages use the photo).
-    card_thumb = models.CharField(max_length=200, blank=True)
-    gallery_thumb = models.CharField(max_length=200, blank=True)
+    card_thumb = models.CharField(max_length=200, blank=True, validators=[single_line])
+    gallery_thumb = models.CharField(max_length=200, blank=True, validators=[single_line])
     gallery_width = models.PositiveIntegerField(default=0)
     gallery_height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
