@@ -15,6 +15,7 @@ from django.db.models import Case, CharField, F, Value, When
 from django.utils import timezone
 
 from .models import DELETED_NAME, User
+from .photos import delete_files
 from .registry import AccountDeletionRefused, registered
 
 EXPORT_FORMAT = "tasker-account-data"
@@ -33,6 +34,7 @@ ACCOUNT_FIELDS = (
     "email_muted_kinds",
     "date_joined",
     "last_login",
+    "photo",  # the profile picture's stored name
 )
 # The reserved top-level domain (RFC 2606): no mail can ever be delivered there.
 DELETED_EMAIL_DOMAIN = "deleted.invalid"
@@ -117,7 +119,10 @@ def account_delete(*, user: User) -> User:
     user.hourly_rate = None
     user.email_muted_kinds = []
     user.deleted_at = timezone.now()
+    picture = [user.photo.name, user.photo_thumb]
+    user.photo, user.photo_thumb = "", ""
     user.save()
+    transaction.on_commit(lambda: delete_files(picture))
     for part in registered():
         part.on_delete(user, former_name)
     user.is_active = False

@@ -2,9 +2,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
+from tasker import images
 from tasker.widgets import RadioSelect
 
 from .models import User
+from .photos import STORED_SIDE
 
 
 def check_email_free(email: str, *, exclude: User | None = None) -> str:
@@ -75,10 +77,35 @@ class PasswordChangeForm(ErrorSummaryTakesFocus, auth_forms.PasswordChangeForm):
 
 class ProfileForm(forms.ModelForm):
     # The email address has its own form (EmailChangeForm): changing it needs the password.
+    photo = forms.FileField(
+        label="Profile picture (optional)",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": images.ACCEPT}),
+        help_text=f"A photo of your face, cropped to a square. {images.HINT}",
+    )
+    remove_photo = forms.BooleanField(label="Remove my picture", required=False)
+
     class Meta:
         model = User
         fields = ("display_name", "role", "city", "bio", "skills", "hourly_rate")
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.photo:
+            del self.fields["remove_photo"]
+
+    def clean_photo(self) -> images.CleanImage | None:
+        upload = self.cleaned_data.get("photo")
+        return images.clean_image(upload, square=STORED_SIDE) if upload else None
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.errors and self.cleaned_data.get("photo") and "photo" not in self.errors:
+            # A browser cannot keep a chosen file when the page comes back with an error.
+            self.add_error(
+                "photo", "Choose the picture again: the page came back because of the errors above."
+            )
 
 
 class EmailChangeForm(ErrorSummaryTakesFocus, forms.Form):

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -58,6 +59,12 @@ class User(AbstractUser):
     # Set when the person deleted their account: the row stays, anonymised, because
     # agreements, reviews and messages that other people keep point at it.
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The profile picture: cropped square and re-encoded when uploaded (tasker.images), and
+    # its thumbnail, which every avatar shows (made by sorl-thumbnail; accounts.services).
+    photo = models.ImageField(upload_to="avatars/", blank=True, editable=False)
+    photo_thumb = models.CharField(
+        max_length=200, blank=True, editable=False, validators=[single_line]
+    )
 
     objects = UserManager()
 
@@ -104,3 +111,10 @@ class User(AbstractUser):
 
     def skill_list(self) -> list[str]:
         return [s.strip() for s in self.skills.split(",") if s.strip()]
+
+    @property
+    def photo_url(self) -> str:
+        """The avatar picture's address, or "" (the avatar shows initials)."""
+        if not self.photo_thumb or self.deleted_at:
+            return ""
+        return storages["default"].url(self.photo_thumb)

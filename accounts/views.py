@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -24,6 +25,7 @@ from .data import account_delete, account_deletion_refusal, account_export
 from .email_services import email_verify_send, password_changed_notify
 from .forms import AccountDeleteForm, LoginForm, PasswordChangeForm, ProfileForm, SignupForm
 from .models import User
+from .photos import user_photo_set
 from .registry import AccountDeletionRefused
 from .throttle import unlock_account
 
@@ -121,6 +123,15 @@ class ProfileEditView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
 
     def get_object(self, queryset=None) -> User:
         return self.request.user
+
+    @transaction.atomic
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("photo"):
+            user_photo_set(user=self.object, image=form.cleaned_data["photo"])
+        elif form.cleaned_data.get("remove_photo"):
+            user_photo_set(user=self.object, image=None)
+        return response
 
 
 class ProfileView(DetailView):

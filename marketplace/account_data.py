@@ -21,6 +21,7 @@ from .models import (
     Review,
     Task,
     TaskEvent,
+    TaskPhoto,
 )
 from .states import DomainError
 
@@ -58,6 +59,10 @@ def export(user: User) -> dict[str, Rows]:
             "reposted_from_id",
             "created_at",
             "updated_at",
+        ),
+        # The files themselves are on the task pages; here what the site holds about them.
+        "task_photos": TaskPhoto.objects.filter(task__customer=user).values(
+            "id", "task_id", "description", "position", "image", "is_hidden", "created_at"
         ),
         "bids": Bid.objects.filter(tasker=user).values(
             "id",
@@ -195,6 +200,9 @@ def on_delete(user: User, former_name: str) -> None:
             "Nothing was deleted: please look at your dashboard and try again."
         ) from error
     Notification.objects.filter(recipient=user).delete()
+    # The photos of tasks that never became an agreement go, files and all (the post_delete
+    # signal); an agreement keeps its task's photos as the other party agreed to them.
+    TaskPhoto.objects.filter(task__customer=user, task__agreement__isnull=True).delete()
     _forget_name_in_timelines(user, former_name)
 
 

@@ -20,6 +20,7 @@ from .models import (
     Review,
     Task,
     TaskEvent,
+    TaskPhoto,
 )
 from .states import DomainError
 
@@ -278,7 +279,9 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="Reported")
     def reported(self, report: Report) -> str:
-        model = "accounts_user" if report.kind == Report.Kind.USER else f"marketplace_{report.kind}"
+        model = {Report.Kind.USER: "accounts_user", Report.Kind.PHOTO: "marketplace_taskphoto"}.get(
+            report.kind, f"marketplace_{report.kind}"
+        )
         try:
             url = reverse(f"admin:{model}_change", args=[report.object_id])
         except NoReverseMatch:
@@ -391,3 +394,32 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("text", "recipient__username", "recipient__email")
     date_hierarchy = "created_at"
     raw_id_fields = ("recipient",)
+
+
+@admin.register(TaskPhoto)
+class TaskPhotoAdmin(ModerationActionsMixin, admin.ModelAdmin):
+    list_display = ("thumbnail", "description", "task", "position", "is_hidden", "created_at")
+    list_filter = ("is_hidden",)
+    list_select_related = ("task",)
+    search_fields = ("description", "task__title")
+    raw_id_fields = ("task",)
+    readonly_fields = (
+        "thumbnail",
+        "image",
+        "card_thumb",
+        "gallery_thumb",
+        "is_hidden",
+        "hidden_reason",
+        "created_at",
+    )
+
+    @admin.display(description="Photo")
+    def thumbnail(self, photo: TaskPhoto) -> str:
+        if photo.is_hidden:
+            return "Hidden: the file is kept privately"
+        return format_html(
+            '<a href="{}"><img src="{}" width="120" height="90" alt="{}"></a>',
+            photo.full_url,
+            photo.card_url,
+            photo.alt_text,
+        )

@@ -5,6 +5,9 @@ class MarketplaceConfig(AppConfig):
     name = "marketplace"
 
     def ready(self) -> None:
+        from django.db import transaction
+        from django.db.models.signals import post_delete
+
         from accounts import registry
 
         from .account_data import PART
@@ -19,3 +22,14 @@ class MarketplaceConfig(AppConfig):
                 app_label=self.label, annotations=reputation, context=profile_reviews
             )
         )
+
+        from .models import TaskPhoto
+        from .services.photos import delete_photo_files
+
+        # A photo's files go with its row however the row goes (removed by its owner, or
+        # with its task in the admin), once the deletion is committed. Files are not
+        # domain logic: this is the one signal the marketplace listens to.
+        def photo_deleted(sender, instance, **kwargs):
+            transaction.on_commit(lambda: delete_photo_files(instance))
+
+        post_delete.connect(photo_deleted, sender=TaskPhoto, weak=False)

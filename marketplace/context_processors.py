@@ -15,6 +15,17 @@ class UnreadCounts:
     def __init__(self, request):
         self._request = request
 
+    @classmethod
+    def read_with(cls, request, row) -> "UnreadCounts":
+        """The counts a page's own query already read (`selectors.unread_count_annotations`
+        annotated onto its one row), so the navbar costs no query of its own."""
+        counts = cls(request)
+        counts.__dict__["_counts"] = {
+            "messages": row.unread_messages,
+            "notifications": row.unread_notifications,
+        }
+        return counts
+
     @cached_property
     def _counts(self) -> dict[str, int]:
         user = getattr(self._request, "user", None)

@@ -8,6 +8,7 @@ from tasker.widgets import RadioSelect
 
 from .models import Agreement, Bid, Category, Message, Notification, Report, Review, Task
 from .models.questions import ANSWER_EDIT_WINDOW, QUESTION_MAX_LENGTH
+from .photo_forms import PhotosFieldMixin
 
 
 class SubmittedOnceForm(forms.Form):
@@ -28,7 +29,7 @@ def latest_due_date():
     return timezone.localdate() + timezone.timedelta(days=DUE_WITHIN_DAYS)
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(PhotosFieldMixin, forms.ModelForm):
     class Meta:
         model = Task
         fields = (

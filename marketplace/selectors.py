@@ -31,6 +31,7 @@ from .models import (
     Report,
     Review,
     Task,
+    TaskPhoto,
 )
 from .subqueries import row_average, row_count, row_total
 
@@ -192,6 +193,12 @@ def reportable(kind: str, user):
             .select_related("task")
         ),
         Report.Kind.USER: lambda: User.objects.filter(is_active=True).exclude(pk=user.pk),
+        Report.Kind.PHOTO: lambda: (
+            TaskPhoto.objects.shown()
+            .filter(task__in=Task.objects.visible_to(user))
+            .exclude(task__customer=user)
+            .select_related("task")
+        ),
     }
     return querysets[kind]()
 
@@ -253,16 +260,17 @@ def _unread_messages(user):
     return Message.objects.filter(as_a | as_b, is_hidden=False).exclude(sender=user)
 
 
+def unread_count_annotations(user) -> dict:
+    """The navbar's badges as two scalar subqueries, to annotate onto any one-row query."""
+    return {
+        "unread_messages": row_count(_unread_messages(user)),
+        "unread_notifications": row_count(
+            Notification.objects.filter(recipient=user, is_read=False)
+        ),
+    }
+
+
 def unread_counts(user) -> dict[str, int]:
     """The navbar's badges, both in one query: {"messages": n, "notifications": n}."""
-    counts = (
-        User.objects.filter(pk=user.pk)
-        .values(
-            unread_messages=row_count(_unread_messages(user)),
-            unread_notifications=row_count(
-                Notification.objects.filter(recipient=user, is_read=False)
-            ),
-        )
-        .get()
-    )
+    counts = User.objects.filter(pk=user.pk).values(**unread_count_annotations(user)).get()
     return {"messages": counts["unread_messages"], "notifications": counts["unread_notifications"]}

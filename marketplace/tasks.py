@@ -29,3 +29,11 @@ def send_notification_email(notification_id: int) -> bool:
         logger.exception("Could not email notification %s", notification_id)
         return False
     return True
+
+
+@task()
+def make_photo_thumbnails(photo_id: int) -> bool:
+    """Make a task photo's thumbnails (services.photos.photo_make_thumbnails)."""
+    from .services.photos import photo_make_thumbnails
+
+    return photo_make_thumbnails(photo_id)

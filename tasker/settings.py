@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "sorl.thumbnail",
     "axes",
     "django_tasks_db",
     "tasker",
@@ -305,12 +306,65 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Media (uploaded photos) ---
+# Photos live in Django's "default" storage: the file system under MEDIA_ROOT (served by
+# runserver under `make run`, by nginx under `make serve`), or, when MEDIA_STORAGE=s3, an
+# S3-compatible bucket through django-storages (several app servers need shared media). A
+# photo hidden by a moderator moves to the "private" storage, which nothing serves: a
+# directory beside MEDIA_ROOT, or a prefix of the bucket that its policy keeps private.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+MEDIA_STORAGE_KIND = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE_KIND not in ("local", "s3"):
+    sys.exit(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE_KIND!r}.")
+if MEDIA_STORAGE_KIND == "s3":
+    _s3 = {
+        "bucket_name": env.str("S3_BUCKET"),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
+        "region_name": env.str("S3_REGION", default=None),
+        "access_key": env.str("S3_ACCESS_KEY_ID", default=None),
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=None),
+        "custom_domain": env.str("S3_CUSTOM_DOMAIN", default=None),
+        "file_overwrite": False,
+    }
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3 | {"location": "media", "querystring_auth": False},
+    }
+    PRIVATE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3 | {"location": "private", "custom_domain": None, "default_acl": "private"},
+    }
+    MEDIA_URL = env.str(
+        "MEDIA_URL",
+        default=f"https://{_s3['custom_domain']}/media/" if _s3["custom_domain"] else "/media/",
+    )
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    PRIVATE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/no-public-url/"},
+    }
+    MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+if MEDIA_URL.startswith(("https://", "http://")):  # photos from the bucket's own address
+    SECURE_CSP["img-src"].append(MEDIA_URL)
+# Django itself serves MEDIA_ROOT under MEDIA_URL: for `make run` (DEBUG) and the tests; in
+# production nginx does (deploy/nginx), or the bucket.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# Thumbnails (sorl-thumbnail) are made when a photo is uploaded, on the task worker, and
+# their names kept on the photo: pages never make one while rendering.
+THUMBNAIL_PRESERVE_FORMAT = True
+THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+THUMBNAIL_PREFIX = "thumbs/"
+THUMBNAIL_QUALITY = 85
+
 # --- Static files ---
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
+    "private": PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

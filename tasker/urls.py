@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.static import serve
 
 from marketplace.views import HomeView
 
@@ -19,3 +21,15 @@ urlpatterns = [
     path("contact/", InfoPageView.as_view(template_name="pages/contact.html"), name="contact"),
     path("styleguide/", StyleguideView.as_view(), name="styleguide"),
 ]
+
+# Uploaded photos: Django serves them under `make run` (SERVE_MEDIA, on with DEBUG); nginx or
+# the object storage does in production. (Only what is under MEDIA_ROOT: a hidden photo's
+# file is elsewhere.)
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    urlpatterns += [
+        path(
+            settings.MEDIA_URL.lstrip("/") + "<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

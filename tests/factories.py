@@ -1,5 +1,6 @@
 import datetime
 import importlib
+import uuid
 from decimal import Decimal
 
 import factory
@@ -18,6 +19,7 @@ from marketplace.models import (
     Report,
     Review,
     Task,
+    TaskPhoto,
 )
 
 PASSWORD = "correct-horse-battery-staple"
@@ -77,6 +79,28 @@ class TaskFactory(factory.django.DjangoModelFactory):
     budget = Decimal("80.00")
     city = "Leeds"
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+def _photo_file():
+    from django.core.files.base import ContentFile
+
+    from .images import image_bytes
+
+    return ContentFile(image_bytes(size=(120, 90)), name=f"{uuid.uuid4().hex}.jpg")
+
+
+class TaskPhotoFactory(factory.django.DjangoModelFactory):
+    """A stored photo (already clean: made by Pillow, no metadata), without thumbnails."""
+
+    class Meta:
+        model = TaskPhoto
+
+    task = factory.SubFactory(TaskFactory)
+    image = factory.LazyFunction(_photo_file)
+    width = 120
+    height = 90
+    description = factory.Sequence(lambda n: f"The wardrobe from side {n}")
+    position = factory.Sequence(lambda n: n % 6)
 
 
 class BidFactory(factory.django.DjangoModelFactory):

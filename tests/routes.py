@@ -338,6 +338,24 @@ ROUTES: dict[str, Case] = {
         kwargs=lambda world: {"pk": world.cancelled.pk},
         data=task_data,
     ),
+    # --- Photos (added in the task's form) ---
+    "marketplace:task_photos": Case(
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
+        kwargs=lambda world: {"pk": world.task.pk},
+        data=lambda world, user: {
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": str(world.photo.pk),
+            "photos-0-description": "The wardrobe's doors and the manual",
+            "photos-0-position": "0",
+        },
+    ),
+    "marketplace:photo_delete": Case(
+        get=by_persona(N, customer=OK),
+        post=by_persona(N, customer=W(MOVED)),
+        kwargs=lambda world: {"pk": world.photo.pk},
+    ),
     # --- Bids ---
     # The customer cannot bid on their own task, Tom already has a bid, Oscar is no tasker:
     # each is told so on the form (200).
@@ -428,6 +446,12 @@ ROUTES: dict[str, Case] = {
         get=by_persona(OK, tasker=N),
         post=by_persona(W(MOVED), tasker=N),
         kwargs=report_kwargs("user", lambda world: world["tasker"].pk),
+        data=report_data,
+    ),
+    "marketplace:report_create[photo]": Case(
+        get=by_persona(OK, customer=N),
+        post=by_persona(W(MOVED), customer=N),
+        kwargs=report_kwargs("photo", lambda world: world.photo.pk),
         data=report_data,
     ),
     "marketplace:report_create[not a kind]": Case(

@@ -5,7 +5,11 @@ tests need no worker and no cache table; tests of the queue and of the shared ca
 them explicitly.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("DEBUG", "false")
@@ -24,8 +28,18 @@ MAILERS = {
     "default": {"BACKEND": "tasker.mail.QueuedEmailBackend"},
     "outgoing": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
 }
+# Uploaded photos go to a folder of this run's own, public and private.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tasker-test-media-"))
+PRIVATE_MEDIA_ROOT = MEDIA_ROOT.with_name(MEDIA_ROOT.name + "-private")
+SERVE_MEDIA = True
+atexit.register(shutil.rmtree, MEDIA_ROOT, True)
+atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/no-public-url/"},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve static files from the source folders, as in development (no collectstatic in tests).

@@ -166,8 +166,8 @@ def test_a_user_id_in_the_query_string_changes_nothing(alice, bob):
     assert data["account"]["username"] == "bob"
 
 
-# Session, user; the account and its sign-ins; one query per marketplace section (13).
-EXPORT_QUERIES = 17
+# Session, user; the account and its sign-ins; one query per marketplace section (14).
+EXPORT_QUERIES = 18
 
 
 @pytest.mark.parametrize("rows", [1, 12])

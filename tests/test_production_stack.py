@@ -505,3 +505,30 @@ def test_a_rate_limit_holds_across_worker_processes_on_the_default_cache(start_s
     assert set(statuses) <= {302, 429}
     assert accepted == 20
     assert Message.objects.filter(sender=sender).count() == 20
+
+
+# --- Photos behind nginx ---
+
+
+def test_nginx_serves_photos_with_their_type_and_nosniff(start_stack, tmp_path):
+    from .images import image_bytes
+
+    media = tmp_path / "media"
+    (media / "photos").mkdir(parents=True)
+    (media / "photos" / "abc.jpg").write_bytes(image_bytes())
+    (media / "photos" / "abc.webp").write_bytes(image_bytes("WEBP"))
+    # Never written by the site (it names files itself); served as bytes, never as a page.
+    (media / "photos" / "page.html").write_text("<script>alert(1)</script>")
+    stack = start_stack(MEDIA_ROOT=str(media))
+
+    for name, expected in (("abc.jpg", "image/jpeg"), ("abc.webp", "image/webp")):
+        with urllib.request.urlopen(stack.url(f"/media/photos/{name}"), timeout=5) as response:  # noqa: S310
+            assert response.headers["Content-Type"] == expected
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.read() == (media / "photos" / name).read_bytes()
+    with urllib.request.urlopen(stack.url("/media/photos/page.html"), timeout=5) as response:  # noqa: S310
+        assert response.headers["Content-Type"] == "application/octet-stream"
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(stack.url("/media/photos/gone.jpg"), timeout=5)  # noqa: S310
+    assert missing.value.code == 404

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from marketplace import services
 from marketplace.emails import unsubscribe_token
-from marketplace.models import Agreement, BidRevision, Notification, TaskEvent
+from marketplace.models import MAX_PHOTOS, Agreement, BidRevision, Notification, TaskEvent
 
 from .conftest import client_for
 from .factories import (
@@ -24,6 +24,7 @@ from .factories import (
     ReviewFactory,
     TaskerFactory,
     TaskFactory,
+    TaskPhotoFactory,
     UserFactory,
     seed_categories,
 )
@@ -34,7 +35,8 @@ MORE = 49
 BUDGET = 8
 
 # Every signed-in page reads its session and its user, and the navbar's two unread counts
-# (messages, notifications) in one query.
+# (messages, notifications) in one query. The task page reads those counts with its task, so
+# its pins below are SIGNED_IN plus the queries listed, less one.
 SIGNED_IN = 3
 
 
@@ -105,7 +107,7 @@ def bids_with_history(task, n: int) -> None:
 def test_task_page_as_owner_with_bids(customer_client, customer, pinned):
     task = TaskFactory(customer=customer)
     bids_with_history(task, 1)
-    # task (with the customer's reputation and the agreement), events, questions, bids (with
+    # task (with the customer's reputation and the agreement), events, questions, photos, bids (with
     # each tasker's), revisions
     pinned(
         customer_client,
@@ -129,8 +131,8 @@ def test_task_page_sorted_by_rating(customer_client, customer, pinned):
 def test_task_page_as_anonymous_visitor(client, customer, pinned):
     task = TaskFactory(customer=customer)
     bids_with_history(task, 1)
-    # task (with the agreement), events, questions
-    pinned(client, task.get_absolute_url(), 3, grow=lambda: bids_with_history(task, MORE))
+    # task (with the agreement), events, questions, photos
+    pinned(client, task.get_absolute_url(), 4, grow=lambda: bids_with_history(task, MORE))
 
 
 def test_task_page_as_a_bidder(tasker_client, tasker, customer, pinned):
@@ -144,14 +146,14 @@ def test_task_page_as_a_bidder(tasker_client, tasker, customer, pinned):
                 bid=bid, old_amount=Decimal(80 + i), new_amount=bid.amount, old_message="Before."
             )
 
-    # task (with the agreement), events, questions, my bid, its revisions
+    # task (with the agreement), events, questions, photos, my bid, its revisions
     pinned(tasker_client, task.get_absolute_url(), SIGNED_IN + 5, grow=grow)
 
 
 def test_task_page_as_a_tasker_who_may_bid(tasker_client, customer, pinned):
     task = TaskFactory(customer=customer)
     bids_with_history(task, 1)
-    # task (with the agreement), events, questions, my (absent) bid; the forms need nothing
+    # task (with the agreement), events, questions, photos, my (absent) bid; the forms need nothing
     pinned(
         tasker_client,
         task.get_absolute_url(),
@@ -172,10 +174,11 @@ def more_questions(task, n: int) -> None:
 def test_task_page_with_questions(viewer, customer, customer_client, tasker_client, client, pinned):
     task = TaskFactory(customer=customer)
     more_questions(task, 1)
-    # task (with the agreement), events, a page of questions with their askers; the owner's
-    # page also reads the (no) bids, a tasker's their (absent) bid; answer forms need nothing
+    # task (with the agreement, and the navbar's badges when signed in), events, photos, a page
+    # of questions with their askers; the owner's page also reads the (no) bids, a tasker's
+    # their (absent) bid; answer forms need nothing
     clients = {"owner": customer_client, "tasker": tasker_client, "anonymous": client}
-    expected = {"owner": SIGNED_IN + 4, "tasker": SIGNED_IN + 4, "anonymous": 3}[viewer]
+    expected = {"owner": SIGNED_IN + 4, "tasker": SIGNED_IN + 4, "anonymous": 4}[viewer]
     pinned(
         clients[viewer],
         task.get_absolute_url(),
@@ -190,7 +193,7 @@ def test_a_later_page_of_questions(client, customer, pinned):
     pinned(
         client,
         task.get_absolute_url() + "?questions=2",
-        3,
+        4,
         grow=lambda: more_questions(task, MORE),
     )
 
@@ -233,11 +236,11 @@ def test_post_a_task_form(customer_client, customer, pinned):
 
 def test_edit_a_task_form(customer_client, customer, pinned):
     task = TaskFactory(customer=customer)
-    # the task, the category choices
+    # the task, the category choices, how many photos it has (the photo field's limit)
     pinned(
         customer_client,
         reverse("marketplace:task_edit", args=[task.pk]),
-        SIGNED_IN + 2,
+        SIGNED_IN + 3,
         grow=lambda: bids_with_history(task, MORE),
     )
 
@@ -492,4 +495,57 @@ def test_signed_out_account_pages(client, customer, pinned, name):
 def test_password_change_form(customer_client, customer, pinned):
     pinned(
         customer_client, reverse("accounts:password_change"), SIGNED_IN, grow=more_tasks(customer)
+    )
+
+
+# --- Photos ---
+
+
+def more_tasks_with_photos(customer):
+    def grow():
+        for task in TaskFactory.create_batch(MORE, customer=customer):
+            TaskPhotoFactory(task=task)
+
+    return grow
+
+
+def test_browse_with_photos(client, customer, pinned):
+    TaskPhotoFactory(task=TaskFactory(customer=customer))
+    # the count, the page's tasks (each with its first photo's thumbnail), the categories
+    pinned(client, BROWSE, 3, grow=more_tasks_with_photos(customer))
+
+
+def test_task_page_with_photos_as_a_visitor(client, customer, pinned):
+    task = TaskFactory(customer=customer)
+    TaskPhotoFactory(task=task)
+    # task (with its agreement), events, questions, photos
+    pinned(
+        client,
+        task.get_absolute_url(),
+        4,
+        grow=lambda: TaskPhotoFactory.create_batch(MAX_PHOTOS - 1, task=task),
+    )
+
+
+def test_task_photos_page(customer_client, customer, pinned):
+    task = TaskFactory(customer=customer)
+    TaskPhotoFactory(task=task)
+    # the task, its photos
+    pinned(
+        customer_client,
+        reverse("marketplace:task_photos", args=[task.pk]),
+        SIGNED_IN + 2,
+        grow=lambda: TaskPhotoFactory.create_batch(MAX_PHOTOS - 1, task=task),
+    )
+
+
+def test_photo_removal_page(customer_client, customer, pinned):
+    task = TaskFactory(customer=customer)
+    photo = TaskPhotoFactory(task=task)
+    # the photo with its task
+    pinned(
+        customer_client,
+        reverse("marketplace:photo_delete", args=[photo.pk]),
+        SIGNED_IN + 1,
+        grow=lambda: TaskPhotoFactory.create_batch(MAX_PHOTOS - 1, task=task),
     )

@@ -3,7 +3,7 @@
 The route table (tests/routes.py) and the browser scenes (tests/e2e/scene.py) meet the same
 small marketplace, built through the services as the site would build it: Carol the customer,
 Tom the tasker, Tina (a second tasker), Oscar (a second customer) and Sam from staff; an open
-task with Tom's bid and Tina's public question, one nobody has bid on, one hidden by a
+task with a photo, Tom's bid and Tina's public question, one nobody has bid on, one hidden by a
 moderator, a cancelled one; agreements active, delivered, completed, and reviewed by both; a
 conversation both have read; every notification read but one of Carol's; and Oscar's and
 Tina's things, which nobody else may touch. Each caller adds what its pages need (a bio, a
@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
 from marketplace import services
+from marketplace.demo.photos import boxes, drawing, wardrobe
 from marketplace.models import (
     Agreement,
     Bid,
@@ -31,6 +32,7 @@ from marketplace.models import (
     Question,
     Review,
     Task,
+    TaskPhoto,
 )
 
 from .factories import CustomerFactory, TaskerFactory, UserFactory
@@ -89,6 +91,7 @@ class World:
     message: Message  # Tom's message to Carol
     notification: Notification  # Carol's, unread
     question: Question  # Tina's public question on `task`, not answered yet
+    photo: TaskPhoto  # of `task`, described
     others: dict = field(default_factory=dict)  # Oscar's and Tina's things
 
     def __getitem__(self, persona: str) -> User | None:
@@ -159,6 +162,8 @@ def build_world(**people) -> World:
         "furniture-assembly",
         "Two-door wardrobe, second floor, all parts here. The model: " + LONG_LINK,
     )
+    (photo,) = services.photos_add(task=task, by=customer, images=[drawing(wardrobe, "world")])
+    TaskPhoto.objects.filter(pk=photo.pk).update(description="The wardrobe, flat-packed")
     bid = place_bid(task, tasker, "75")
     task_without_bids = post_task(
         customer,
@@ -187,6 +192,9 @@ def build_world(**people) -> World:
     question = services.question_ask(task=task, by=other_tasker, text="Is it the mirrored one?")
 
     others_task = post_task(other_customer, "Move a piano", "moving", "Upright, ground floor.")
+    (others_photo,) = services.photos_add(
+        task=others_task, by=other_customer, images=[drawing(boxes, "others")]
+    )
     others_bid = place_bid(others_task, other_tasker, "150")
     others_agreement = _agreement(
         other_customer, other_tasker, "Paint a shed", "handyman", to="active"
@@ -223,6 +231,7 @@ def build_world(**people) -> World:
         message=message,
         notification=notification,
         question=question,
+        photo=photo,
         others={
             "task": others_task,
             "bid": others_bid,
@@ -230,5 +239,6 @@ def build_world(**people) -> World:
             "conversation": others_conversation,
             "message": others_message,
             "question": others_question,
+            "photo": others_photo,
         },
     )

@@ -38,6 +38,7 @@ from marketplace.models import (
 )
 
 from .. import texts
+from .photos import add_profile_pictures, add_task_photos
 from .story_content import (
     DEMO_CONVERSATIONS,
     DEMO_QUESTIONS,
@@ -161,6 +162,7 @@ class DemoSeeder:
         self.clock = StoryClock()
         self.categories = {c.slug: c for c in Category.objects.all()}
         self._create_users()
+        add_profile_pictures(self.users)
         for spec in DEMO_TASKS:
             self._play(spec)
         self._ask()
@@ -222,6 +224,7 @@ class DemoSeeder:
                 ),
                 by=self.users[spec.customer],
             )
+            add_task_photos(task, self.users[spec.customer])
         self.tasks[spec.title] = task
         decided = self._decision_time(spec, t0)
         winner = self._place_bids(task, spec, t0, decided)

@@ -29,7 +29,7 @@ def let_moderators_hide_questions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketplace', '0008_single_line_fields'),
+        ('marketplace', '0009_task_photos'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='report',
             name='kind',
-            field=models.CharField(choices=[('task', 'Task'), ('bid', 'Bid'), ('review', 'Review'), ('message', 'Message'), ('question', 'Question'), ('user', 'User')], max_length=10),
+            field=models.CharField(choices=[('task', 'Task'), ('bid', 'Bid'), ('review', 'Review'), ('message', 'Message'), ('question', 'Question'), ('user', 'User'), ('photo', 'Photo')], max_length=10),
         ),
         migrations.AlterField(
             model_name='taskevent',

@@ -4,6 +4,7 @@ from .agreements import REVIEW_BLIND_DAYS, Agreement, AgreementQuerySet
 from .bids import Bid, BidQuerySet, BidRevision
 from .messaging import Conversation, ConversationQuerySet, Message, Notification
 from .moderation import Moderated, Report
+from .photos import MAX_PHOTOS, TaskPhoto, TaskPhotoQuerySet
 from .questions import ANSWER_EDIT_WINDOW, QUESTION_MAX_LENGTH, Question, QuestionQuerySet
 from .reviews import Review, ReviewQuerySet
 from .submissions import FormSubmission
@@ -25,6 +26,7 @@ __all__ = [
     "Question",
     "QuestionQuerySet",
     "MAX_AMOUNT",
+    "MAX_PHOTOS",
     "REVIEW_BLIND_DAYS",
     "SEARCH_MAX_WORDS",
     "SQLITE_SEARCH",
@@ -45,6 +47,8 @@ __all__ = [
     "ReviewQuerySet",
     "Task",
     "TaskEvent",
+    "TaskPhoto",
+    "TaskPhotoQuerySet",
     "TaskQuerySet",
     "amount_validators",
     "fts_phrase",

@@ -37,6 +37,7 @@ class Report(models.Model):
         MESSAGE = "message", "Message"
         QUESTION = "question", "Question"
         USER = "user", "User"
+        PHOTO = "photo", "Photo"
 
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam or advertising"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import OuterRef, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -132,9 +132,25 @@ class TaskQuerySet(models.QuerySet):
         match, and the paginator's COUNT(*) leaves the unused subquery out.
         """
         from .bids import Bid  # bids.py imports this module
+        from .photos import TaskPhoto
 
         live_bids = Bid.objects.live().filter(task=OuterRef("pk"))
-        return self.select_related("category").annotate(bid_count=row_count(live_bids))
+        # The card's thumbnail: the first shown photo's, or its file until that is made.
+        first_photo = (
+            TaskPhoto.objects.shown().filter(task=OuterRef("pk")).order_by("position", "id")
+        )
+        return self.select_related("category").annotate(
+            bid_count=row_count(live_bids),
+            card_photo=Subquery(
+                first_photo.annotate(
+                    shown=Case(
+                        When(card_thumb="", then=F("image")),
+                        default=F("card_thumb"),
+                        output_field=models.CharField(),
+                    )
+                ).values("shown")[:1]
+            ),
+        )
 
 
 class Task(StatefulModel, Moderated):

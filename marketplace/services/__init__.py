@@ -17,6 +17,7 @@ from .messaging import (
     message_send,
 )
 from .moderation import content_hide, content_unhide, report_close, report_create
+from .photos import photo_delete, photos_add, photos_update
 from .questions import question_answer, question_ask
 from .reviews import review_create
 from .submissions import AlreadySubmitted, submit_once
@@ -41,6 +42,9 @@ __all__ = [
     "message_send",
     "question_answer",
     "question_ask",
+    "photo_delete",
+    "photos_add",
+    "photos_update",
     "report_close",
     "report_create",
     "review_create",

@@ -7,9 +7,11 @@ from .. import texts
 from ..models import (
     Moderated,
     Report,
+    TaskPhoto,
 )
 from ..notifications import notify
 from ..states import DomainError
+from .photos import photo_files_set_private
 from .tasks import Kind, _event
 
 
@@ -30,6 +32,8 @@ def _set_hidden(obj, by: User, *, hidden: bool, reason: str) -> None:
         raise DomainError("Say why the content is hidden; its author will see the reason.")
     if obj.is_hidden == hidden:
         return
+    if isinstance(obj, TaskPhoto):  # its file leaves (or comes back to) the public storage
+        photo_files_set_private(obj, private=hidden)
     type(obj).objects.filter(pk=obj.pk).update(is_hidden=hidden, hidden_reason=reason)
     obj.is_hidden, obj.hidden_reason = hidden, reason
     what = obj._meta.verbose_name

@@ -151,7 +151,8 @@ def avatar(user, size: str = "md", decorative: bool = False, photo_url: str = ""
         "tone": avatar_tone(user),
         "size": size,
         "decorative": decorative,
-        "photo_url": photo_url,
+        # The user's own picture unless the page gives one; initials without either.
+        "photo_url": photo_url or getattr(user, "photo_url", ""),
     }
 
 

@@ -19,6 +19,7 @@ from .messaging import (
     NotificationsMarkAllReadView,
 )
 from .moderation import ReportCreateView
+from .photos import PhotoDeleteView, TaskPhotosView
 from .questions import QuestionAnswerView, QuestionCreateView
 from .reviews import ReviewCreateView
 from .tasks import (
@@ -52,6 +53,7 @@ __all__ = [
     "NotificationListView",
     "NotificationOpenView",
     "NotificationsMarkAllReadView",
+    "PhotoDeleteView",
     "ReportCreateView",
     "ReviewCreateView",
     "TaskCancelView",
@@ -59,5 +61,6 @@ __all__ = [
     "TaskDetailView",
     "TaskEditView",
     "TaskListView",
+    "TaskPhotosView",
     "TaskRepostView",
 ]

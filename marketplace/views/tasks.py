@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from .. import services
+from ..context_processors import UnreadCounts
 from ..forms import (
     BidPlaceForm,
     TaskFilterForm,
@@ -20,6 +22,7 @@ from ..models import (
 from ..selectors import (
     reputation,
     tasks_browse,
+    unread_count_annotations,
 )
 from ..services import AlreadySubmitted
 from ..states import DomainError
@@ -94,7 +97,7 @@ class TaskCreateView(CustomerRequiredMixin, SubmittedOnceMixin, FormView):
         try:
             task = self.submit_once(
                 form,
-                lambda: services.task_post(task=form.instance, by=self.request.user),
+                lambda: self.post_with_photos(form),
                 url_of=lambda task: task.get_absolute_url(),
             )
         except AlreadySubmitted as done:
@@ -104,6 +107,12 @@ class TaskCreateView(CustomerRequiredMixin, SubmittedOnceMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Your task is live. Taskers can now bid on it.")
         return redirect(task)
+
+    @transaction.atomic
+    def post_with_photos(self, form) -> Task:
+        task = services.task_post(task=form.instance, by=self.request.user)
+        services.photos_add(task=task, by=self.request.user, images=form.cleaned_data["photos"])
+        return task
 
 
 class TaskRepostView(TaskCreateView):
@@ -122,11 +131,17 @@ class TaskDetailView(DetailView):
     context_object_name = "task"
 
     def get_queryset(self):
-        return (
-            Task.objects.reachable_by(self.request.user)
+        user = self.request.user
+        tasks = (
+            Task.objects.reachable_by(user)
             .select_related("category", "customer", "agreement")
             .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
         )
+        if user.is_authenticated:
+            # The navbar's badges come with the task: the gallery and the questions each
+            # take a query, and the page stays within its budget.
+            tasks = tasks.annotate(**unread_count_annotations(user))
+        return tasks
 
     def get_context_data(self, **kwargs):
         task, user = self.object, self.request.user
@@ -135,6 +150,9 @@ class TaskDetailView(DetailView):
         context["bid_prompt"] = task.bid_prompt(user)
         context["events"] = task.events.select_related("actor")
         context.update(question_context(self.request, task))
+        context["photos"] = self.gallery(task, context["actions"])
+        if user.is_authenticated:
+            context["unread_counts"] = UnreadCounts.read_with(self.request, task)
         if task.customer_id == user.pk:
             bids = self.compared_bids(task)
             context["bids"] = [bid for bid in bids if bid.is_live]
@@ -154,6 +172,15 @@ class TaskDetailView(DetailView):
         if agreement and (agreement.parties(user) or user.is_staff):
             context["agreement"] = agreement
         return context
+
+    def gallery(self, task, actions) -> list:
+        """The task's photos for the gallery; its owner also sees those hidden."""
+        user = self.request.user
+        photos = list(task.photos.all() if task.customer_id == user.pk else task.photos.shown())
+        for number, photo in enumerate(photos, start=1):
+            photo.task, photo._number = task, number  # alt text reads the title: no query
+            photo.reportable = "report" in actions
+        return photos
 
     def compared_bids(self, task):
         """The owner's table of bids, with each tasker's track record, sortable."""
@@ -198,10 +225,13 @@ class TaskEditView(OwnTaskMixin, ServiceFormView):
             return redirect(self.object)
         return super().form_valid(form)
 
+    @transaction.atomic
     def act(self, form):
-        return services.task_edit(
-            task=form.instance, by=self.request.user, changed=form.changed_data
-        )
+        task, user = form.instance, self.request.user
+        if changed := form.task_changed_data:
+            task = services.task_edit(task=task, by=user, changed=changed)
+        services.photos_add(task=task, by=user, images=form.cleaned_data["photos"])
+        return task
 
 
 class TaskCancelView(OwnTaskMixin, ActionView):

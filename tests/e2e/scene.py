@@ -9,9 +9,11 @@ from decimal import Decimal
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.photos import user_photo_set
 from marketplace import services
+from marketplace.demo.photos import boxes, drawing, face, fence
 from marketplace.emails import unsubscribe_token
-from marketplace.models import Notification
+from marketplace.models import Notification, TaskPhoto
 from tests.world import LONG_LINK, World, build_world, password_reset_kwargs, place_bid
 
 # Long unbroken text, as people write it, must wrap on a phone rather than widen the page.
@@ -21,8 +23,9 @@ LONG_SKILL = "wardrobe-and-kitchen-cabinet-assembly-including-wall-anchoring"
 
 def build_scene() -> World:
     """The test world (tests/world.py) with what the pages should show at their fullest: bios
-    and skills, a long unbroken username, bids from both taskers on the open task, and a
-    message the customer has not read yet."""
+    and skills, a long unbroken username, three photos and bids from both taskers on the open
+    task, the tasker's picture, a message the customer has not read yet, and an answered
+    question."""
     scene = build_world(
         customer={"bio": "I renovate old houses in Leeds."},
         tasker={
@@ -33,6 +36,14 @@ def build_scene() -> World:
         # No display name: the long username shows, and must wrap on a phone.
         other_tasker={"username": LONG_USERNAME, "display_name": ""},
     )
+    # Three photos: two described, one not yet (its alt text says "Photo 3 of …").
+    boxes_photo, _ = services.photos_add(
+        task=scene.task,
+        by=scene.customer,
+        images=[drawing(paint, f"scene{n}") for n, paint in enumerate((boxes, fence))],
+    )
+    TaskPhoto.objects.filter(pk=boxes_photo.pk).update(description="The boxes")
+    user_photo_set(user=scene.tasker, image=face("#588157"))
     place_bid(scene.task, scene.other_tasker, "85.50")
     services.message_send(conversation=scene.conversation, by=scene.tasker, body="See you then.")
     answered = services.question_ask(
@@ -108,6 +119,8 @@ def customer_pages(scene: World) -> dict[str, str]:
         "task, as the owner without bids": scene.task_without_bids.get_absolute_url(),
         "task, hidden by a moderator": scene.hidden_task.get_absolute_url(),
         "task edit": reverse("marketplace:task_edit", args=[scene.task_without_bids.pk]),
+        "task photos": reverse("marketplace:task_photos", args=[scene.task.pk]),
+        "photo removal": reverse("marketplace:photo_delete", args=[scene.photo.pk]),
         "task cancel": reverse("marketplace:task_cancel", args=[scene.task.pk]),
         "bid accept": reverse("marketplace:bid_accept", args=[scene.bid.pk]),
         "agreement, active": scene.agreement.get_absolute_url(),
@@ -139,6 +152,7 @@ def tasker_pages(scene: World) -> dict[str, str]:
         "conversation": scene.conversation.get_absolute_url(),
         "report form": reverse("marketplace:report_create", args=["task", scene.task.pk]),
         "question form": reverse("marketplace:question_create", args=[scene.task_without_bids.pk]),
+        "photo report form": reverse("marketplace:report_create", args=["photo", scene.photo.pk]),
     }
 
 
