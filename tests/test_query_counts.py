@@ -549,3 +549,12 @@ def test_photo_removal_page(customer_client, customer, pinned):
         SIGNED_IN + 1,
         grow=lambda: TaskPhotoFactory.create_batch(MAX_PHOTOS - 1, task=task),
     )
+
+
+def test_the_task_page_shows_the_same_unread_badges_as_other_pages(customer_client, customer):
+    """The task page reads the badges with its task: the counts must be the navbar's own."""
+    task = TaskFactory(customer=customer)
+    NotificationFactory.create_batch(2, recipient=customer)
+    badge = '<span class="badge rounded-pill nav-count">2<span class="visually-hidden"> unread'
+    for url in (task.get_absolute_url(), reverse("marketplace:dashboard")):
+        assert badge in customer_client.get(url).content.decode(), url
