@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .forms import TaskFilterForm
 from .models import (
     REVIEW_BLIND_DAYS,
     Agreement,
@@ -65,6 +66,17 @@ def tasks_browse(filters: dict):
     return tasks.order_by(*TASK_SORTS[filters.get("sort") or "newest"])
 
 
+def saved_search_filters(search) -> dict:
+    """The browse filters of a SavedSearch, read back through the browse page's form, for
+    `tasks_browse`: a saved search lists what its page lists."""
+    data = search.query_data()
+    data.pop("category", None)  # set below from the row already loaded: no lookup by slug
+    filters = TaskFilterForm(data=data).filters()
+    filters["category"] = search.category
+    filters["sort"] = "newest"
+    return filters
+
+
 def reputation(user_ref: str = "pk") -> dict:
     """Annotations for the user at `user_ref`: rating, reviews, agreements, tasks.
 
@@ -102,22 +114,27 @@ def dashboard_sections(user) -> dict:
     }
 
 
-# How many open tasks a tasker's empty dashboard suggests, and how many of their skills
-# it matches at most (the profile allows 300 characters of them).
-SUGGESTED_TASKS = 3
+# How many open tasks a tasker's dashboard suggests, how many of their skills it matches at
+# most (the profile allows 300 characters of them), and how many of their saved searches.
+SUGGESTED_TASKS = 6
 SUGGESTION_SKILLS = 10
+SUGGESTION_SEARCHES = 5
 
 
-def suggested_tasks(user):
-    """Open tasks to suggest to `user` as a tasker: in their city, or with one of their
-    skills in the title or the category's name; newest first, none of their own. None if
-    their profile names no city and no skill. One query.
+def suggested_tasks(user, searches=()):
+    """Open tasks to suggest to `user` as a tasker ("New tasks for you"): in their city,
+    with one of their skills in the title or the category's name, or listed by one of
+    `searches` (their saved searches, through the browse query); newest first, none of
+    their own and none they have bid on. None if nothing describes what they look for.
+    One query: each saved search is a subquery.
     """
     near = Q()
     if city := user.city.strip():
         near |= Q(city_lower=city.lower())
     for skill in user.skill_list()[:SUGGESTION_SKILLS]:
         near |= Q(title__icontains=skill) | Q(category__name__icontains=skill)
+    for search in list(searches)[:SUGGESTION_SEARCHES]:
+        near |= Q(pk__in=tasks_browse(saved_search_filters(search)).values("pk"))
     if not near:
         return Task.objects.none()
     return (
@@ -126,6 +143,7 @@ def suggested_tasks(user):
         .alias(city_lower=Lower("city"))
         .filter(near)
         .exclude(customer=user)
+        .exclude(Exists(Bid.objects.filter(task=OuterRef("pk"), tasker=user)))
         .with_card_data()
         .order_by("-created_at", "-id")[:SUGGESTED_TASKS]
     )

@@ -4,6 +4,7 @@ import logging
 
 from django.tasks import task
 
+from .alerts import alert_task
 from .emails import notification_email, wants_email
 from .models import Notification
 
@@ -29,3 +30,10 @@ def send_notification_email(notification_id: int) -> bool:
         logger.exception("Could not email notification %s", notification_id)
         return False
     return True
+
+
+@task()
+def send_task_alerts(task_id: int) -> int:
+    """Email the owners of instant saved searches that a posted or edited task matches;
+    return how many emails were sent (each search and task at most once, ever)."""
+    return alert_task(task_id)

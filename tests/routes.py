@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tokens import email_token
-from marketplace.emails import unsubscribe_token
+from marketplace.emails import search_unsubscribe_token, unsubscribe_token
 from marketplace.models import Agreement, Bid, Notification, Task
 
 from .factories import (
@@ -33,6 +33,7 @@ from .factories import (
     MessageFactory,
     NotificationFactory,
     ReviewFactory,
+    SavedSearchFactory,
     TaskFactory,
 )
 from .helpers import make_agreement, signup_fields
@@ -91,6 +92,7 @@ class World:
     message: object  # Tom's message to Carol
     notification: Notification  # Carol's, unread
     others: dict = field(default_factory=dict)  # Oscar's and Tina's things
+    search: object = None  # Tom's saved search
 
     def __getitem__(self, persona: str) -> User | None:
         return self.people[persona]
@@ -156,7 +158,9 @@ def build_world() -> World:
             "agreement": others_agreement,
             "conversation": others_conversation,
             "message": MessageFactory(conversation=others_conversation, sender=other_tasker),
+            "search": SavedSearchFactory(owner=other_tasker),
         },
+        search=SavedSearchFactory(owner=tasker, name="Wardrobes", q="wardrobe"),
     )
 
 
@@ -561,6 +565,33 @@ ROUTES: dict[str, Case] = {
         get=signed_in(OK),
         post=signed_in(W(MOVED)),
         data=lambda world, user: {"emailed_kinds": ["bid_placed", "message"]},
+    ),
+    # --- Saved searches ---
+    "marketplace:saved_search_list": Case(get=signed_in(OK), post=signed_in(NOPE)),
+    "marketplace:saved_search_create": Case(
+        get=signed_in(OK),
+        post=signed_in(W(MOVED)),
+        data=lambda world, user: {"name": "Fences", "q": "fence", "frequency": "daily"},
+    ),
+    "marketplace:saved_search_edit": Case(
+        get=by_persona(N, tasker=OK),
+        post=by_persona(N, tasker=W(MOVED)),
+        kwargs=lambda world: {"pk": world.search.pk},
+        data=lambda world, user: {"name": "Wardrobes in Leeds", "frequency": "never"},
+    ),
+    "marketplace:saved_search_delete": Case(
+        get=by_persona(N, tasker=OK),
+        post=by_persona(N, tasker=W(MOVED)),
+        kwargs=lambda world: {"pk": world.search.pk},
+    ),
+    "marketplace:saved_search_unsubscribe": Case(
+        get=everyone(OK),
+        post=everyone(W(OK)),
+        kwargs=lambda world: {"token": search_unsubscribe_token(world.search)},
+        csrf_exempt=(
+            "The signed token in the URL is the credential: mail clients POST it without a "
+            "cookie (RFC 8058), and a forger cannot know a valid token."
+        ),
     ),
     "marketplace:email_unsubscribe": Case(
         get=everyone(OK),

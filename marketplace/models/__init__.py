@@ -5,6 +5,7 @@ from .bids import Bid, BidQuerySet, BidRevision
 from .messaging import Conversation, ConversationQuerySet, Message, Notification
 from .moderation import Moderated, Report
 from .reviews import Review, ReviewQuerySet
+from .searches import SEARCH_NAME_MAX_LENGTH, SavedSearch, TaskAlert
 from .submissions import FormSubmission
 from .tasks import (
     MAX_AMOUNT,
@@ -21,6 +22,7 @@ from .tasks import (
 __all__ = [
     "MAX_AMOUNT",
     "REVIEW_BLIND_DAYS",
+    "SEARCH_NAME_MAX_LENGTH",
     "SEARCH_MAX_WORDS",
     "SQLITE_SEARCH",
     "Agreement",
@@ -38,7 +40,9 @@ __all__ = [
     "Report",
     "Review",
     "ReviewQuerySet",
+    "SavedSearch",
     "Task",
+    "TaskAlert",
     "TaskEvent",
     "TaskQuerySet",
     "amount_validators",

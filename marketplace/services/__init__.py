@@ -18,6 +18,7 @@ from .messaging import (
 )
 from .moderation import content_hide, content_unhide, report_close, report_create
 from .reviews import review_create
+from .searches import saved_search_create, saved_search_stop_alerts
 from .submissions import AlreadySubmitted, submit_once
 from .tasks import task_cancel, task_edit, task_expire, task_post
 
@@ -41,6 +42,8 @@ __all__ = [
     "report_close",
     "report_create",
     "review_create",
+    "saved_search_create",
+    "saved_search_stop_alerts",
     "submit_once",
     "task_cancel",
     "task_edit",

@@ -20,6 +20,13 @@ from .messaging import (
 )
 from .moderation import ReportCreateView
 from .reviews import ReviewCreateView
+from .searches import (
+    SavedSearchCreateView,
+    SavedSearchDeleteView,
+    SavedSearchEditView,
+    SavedSearchListView,
+    SavedSearchUnsubscribeView,
+)
 from .tasks import (
     HomeView,
     TaskCancelView,
@@ -51,6 +58,11 @@ __all__ = [
     "NotificationsMarkAllReadView",
     "ReportCreateView",
     "ReviewCreateView",
+    "SavedSearchCreateView",
+    "SavedSearchDeleteView",
+    "SavedSearchEditView",
+    "SavedSearchListView",
+    "SavedSearchUnsubscribeView",
     "TaskCancelView",
     "TaskCreateView",
     "TaskDetailView",

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from .. import services
 from ..forms import (
     BidPlaceForm,
+    SavedSearchForm,
     TaskFilterForm,
     TaskForm,
     TaskPostForm,
@@ -57,6 +58,10 @@ class TaskListView(ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
+        if self.request.user.is_authenticated:
+            kwargs["save_form"] = SavedSearchForm(
+                initial=SavedSearchForm.initial_from(self.filter_form), auto_id="save_%s"
+            )
         return super().get_context_data(
             filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
         )

@@ -1,0 +1,160 @@
+"""Saved-search alerts: which new tasks match a saved search, and the emails that say so.
+
+A search matches through the browse page's own query (TaskFilterForm → tasks_browse), so
+an alert names exactly the tasks the search's page lists. Only tasks posted after the
+search was saved count, never the owner's own; tasks_browse already leaves out hidden
+tasks and those of suspended customers. Each (search, task) pair is emailed once, ever:
+the TaskAlert row is inserted first and only whoever inserted it sends.
+"""
+
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .emails import task_alert_email
+from .models import SavedSearch, Task, TaskAlert
+from .selectors import saved_search_filters, tasks_browse
+
+logger = logging.getLogger(__name__)
+
+# A digest names at most this many tasks (the newest); the email links to the rest.
+DIGEST_MAX_TASKS = 20
+# A digest looks back this far: a task posted (or edited into a match) longer ago than
+# that, and never emailed, is no longer news. A missed nightly run loses nothing.
+DIGEST_WINDOW = timedelta(days=7)
+
+
+def matching_tasks(search: SavedSearch):
+    """Open tasks the search's page lists, posted after it was saved, not its owner's and
+    not yet alerted for it; newest first."""
+    return (
+        tasks_browse(saved_search_filters(search))
+        .filter(created_at__gt=search.created_at)
+        .exclude(customer_id=search.owner_id)
+        .exclude(Exists(TaskAlert.objects.filter(search=search, task=OuterRef("pk"))))
+    )
+
+
+def claim(search: SavedSearch, task_ids: Iterable[int]) -> list[int]:
+    """Record `task_ids` as alerted for `search`; return those this call recorded.
+
+    Insert-then-send: a pair already recorded (by another worker, at the same moment or
+    before) is skipped by the unique constraint, and only the rows carrying this call's
+    batch id are ours to send. Safe on SQLite and PostgreSQL alike.
+    """
+    task_ids = list(task_ids)
+    if not task_ids:
+        return []
+    batch = uuid.uuid4()
+    with transaction.atomic():
+        TaskAlert.objects.bulk_create(
+            [TaskAlert(search=search, task_id=pk, batch=batch) for pk in task_ids],
+            ignore_conflicts=True,
+        )
+    return list(
+        TaskAlert.objects.filter(search=search, batch=batch).values_list("task_id", flat=True)
+    )
+
+
+def _send(search: SavedSearch, tasks: list[Task], *, more: bool = False) -> bool:
+    """Email `tasks` to the owner of `search`; a failing mail server is logged, not raised."""
+    try:
+        task_alert_email(search, tasks, more=more).send()
+    except Exception:
+        logger.exception("Could not email the alert of saved search %s", search.pk)
+        return False
+    return True
+
+
+def _alertable(searches):
+    """Searches whose owner can be emailed now."""
+    return searches.filter(owner__is_active=True).exclude(owner__email="")
+
+
+def instant_candidates(task: Task):
+    """The instant searches that might list `task`: those its budget, category and
+    remoteness do not rule out. The browse query decides for each; this only keeps it
+    from running for searches that cannot match."""
+    searches = SavedSearch.objects.filter(frequency=SavedSearch.Frequency.INSTANT)
+    searches = searches.filter(Q(category__isnull=True) | Q(category_id=task.category_id))
+    searches = searches.filter(Q(budget_min__isnull=True) | Q(budget_min__lte=task.budget))
+    searches = searches.filter(Q(budget_max__isnull=True) | Q(budget_max__gte=task.budget))
+    if not task.is_remote:
+        searches = searches.filter(remote=False)
+    return (
+        _alertable(searches)
+        .filter(created_at__lt=task.created_at)
+        .exclude(owner_id=task.customer_id)
+        .exclude(Exists(TaskAlert.objects.filter(search=OuterRef("pk"), task=task)))
+        .select_related("owner", "category")
+    )
+
+
+def alert_task(task_id: int) -> int:
+    """Email the owners of instant searches that list task `task_id` now; return how many
+    emails were sent. Run on the task worker when a task is posted or edited."""
+    task = Task.objects.open().public().filter(pk=task_id).select_related("category").first()
+    if task is None:
+        return 0
+    sent = 0
+    for search in instant_candidates(task):
+        if not matching_tasks(search).filter(pk=task.pk).exists():
+            continue
+        if claim(search, [task.pk]) and _send(search, [task]):
+            sent += 1
+    return sent
+
+
+@dataclass
+class DigestResult:
+    searches: int = 0  # daily searches looked at
+    emails: int = 0  # digests sent (or that would be, in a dry run)
+    tasks: int = 0  # tasks named in them
+    failed: int = 0  # digests the mail server refused
+
+
+def digest_searches():
+    return (
+        _alertable(SavedSearch.objects.filter(frequency=SavedSearch.Frequency.DAILY))
+        .select_related("owner", "category")
+        .order_by("id")
+    )
+
+
+def digest_tasks(search: SavedSearch, now) -> list[Task]:
+    """The tasks a digest for `search` names now: new matches of the last DIGEST_WINDOW."""
+    recent = Q(created_at__gte=now - DIGEST_WINDOW) | Q(updated_at__gte=now - DIGEST_WINDOW)
+    return list(matching_tasks(search).filter(recent)[: DIGEST_MAX_TASKS + 1])
+
+
+def send_digests(*, dry_run: bool = False, on_search=None) -> DigestResult:
+    """Send each daily search's digest of new matches; with `dry_run`, only count them.
+
+    Safe to run again at once: what was sent is recorded, and a second run finds nothing.
+    One query for the matches of each search, one to record them.
+    """
+    now = timezone.now()
+    result = DigestResult()
+    for search in digest_searches().iterator(chunk_size=500):
+        result.searches += 1
+        tasks = digest_tasks(search, now)
+        more = len(tasks) > DIGEST_MAX_TASKS
+        tasks = tasks[:DIGEST_MAX_TASKS]
+        if tasks and not dry_run:
+            claimed = set(claim(search, [task.pk for task in tasks]))
+            tasks = [task for task in tasks if task.pk in claimed]
+            if tasks and not _send(search, tasks, more=more):
+                result.failed += 1
+                tasks = []
+        if tasks:
+            result.emails += 1
+            result.tasks += len(tasks)
+        if on_search:
+            on_search(search, tasks)
+    return result
