@@ -31,6 +31,7 @@ from .models import (
     Report,
     Review,
     Task,
+    TaskAlert,
 )
 from .subqueries import row_average, row_count, row_total
 
@@ -114,29 +115,23 @@ def dashboard_sections(user) -> dict:
     }
 
 
-# How many open tasks a tasker's dashboard suggests, how many of their skills it matches at
-# most (the profile allows 300 characters of them), and how many of their saved searches.
+# How many open tasks a tasker's dashboard suggests, and how many of their skills it
+# matches at most (the profile allows 300 characters of them).
 SUGGESTED_TASKS = 6
 SUGGESTION_SKILLS = 10
-SUGGESTION_SEARCHES = 5
 
 
-def suggested_tasks(user, searches=()):
-    """Open tasks to suggest to `user` as a tasker ("New tasks for you"): in their city,
-    with one of their skills in the title or the category's name, or listed by one of
-    `searches` (their saved searches, through the browse query); newest first, none of
-    their own and none they have bid on. None if nothing describes what they look for.
-    One query: each saved search is a subquery.
+def suggested_tasks(user):
+    """Open tasks to suggest to `user` as a tasker ("new tasks for you"): in their city,
+    with one of their skills in the title or the category's name, or found for one of
+    their saved searches (the alert log holds what the browse query matched for each);
+    newest first, none of their own and none they have bid on. One query.
     """
-    near = Q()
+    near = Q(pk__in=TaskAlert.objects.filter(search__owner=user).values("task"))
     if city := user.city.strip():
         near |= Q(city_lower=city.lower())
     for skill in user.skill_list()[:SUGGESTION_SKILLS]:
         near |= Q(title__icontains=skill) | Q(category__name__icontains=skill)
-    for search in list(searches)[:SUGGESTION_SEARCHES]:
-        near |= Q(pk__in=tasks_browse(saved_search_filters(search)).values("pk"))
-    if not near:
-        return Task.objects.none()
     return (
         Task.objects.public()
         .open()

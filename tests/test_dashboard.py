@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from marketplace.alerts import alert_task
 from marketplace.models import REVIEW_BLIND_DAYS, Agreement, Bid, Task
 
 from .conftest import client_for
@@ -180,12 +181,14 @@ def test_tasks_a_tasker_has_bid_on_are_not_suggested_again(db, customer):
     assert "You have not bid yet" not in response.content.decode()
 
 
-def test_a_taskers_saved_searches_suggest_tasks_too(db, customer):
+def test_a_taskers_saved_searches_suggest_what_they_found(db, customer):
     me = TaskerFactory(city="", skills="")
-    SavedSearchFactory(owner=me, q="fence", city="Cardiff")
+    SavedSearchFactory(owner=me, q="fence", city="Cardiff", created_at=days_ago(1))
     fence = TaskFactory(customer=customer, title="Mend a garden fence", city="Cardiff")
-    TaskFactory(customer=customer, title="Mend a garden fence", city="Leeds")
-    TaskFactory(customer=customer, title="Paint a hallway", city="Cardiff")
+    leeds = TaskFactory(customer=customer, title="Mend a garden fence", city="Leeds")
+    hallway = TaskFactory(customer=customer, title="Paint a hallway", city="Cardiff")
+    for task in (fence, leeds, hallway):
+        alert_task(task.pk)  # as the worker does when each is posted
     response = client_for(me).get(DASHBOARD)
     assert list(response.context["suggestions"]) == [fence]
     assert f'href="{fence.get_absolute_url()}"' in response.content.decode()

@@ -6,13 +6,14 @@ more, and measures it again against the same pinned number: a query in a templat
 """
 
 from decimal import Decimal
+from uuid import uuid4
 
 import pytest
 from django.urls import reverse
 
 from marketplace import services
 from marketplace.emails import unsubscribe_token
-from marketplace.models import Agreement, BidRevision, Notification, TaskEvent
+from marketplace.models import Agreement, BidRevision, Notification, TaskAlert, TaskEvent
 
 from .conftest import client_for
 from .factories import (
@@ -21,16 +22,20 @@ from .factories import (
     MessageFactory,
     NotificationFactory,
     ReviewFactory,
+    SavedSearchFactory,
     TaskerFactory,
     TaskFactory,
     UserFactory,
+    category,
     seed_categories,
 )
 from .helpers import make_agreement
 
 BROWSE = reverse("marketplace:task_list")
 MORE = 49
-BUDGET = 8
+# The most any page may take: the dashboard of someone who both posts and bids (its five
+# sections and the new tasks for them, on top of what every signed-in page reads).
+BUDGET = 9
 
 # Every signed-in page reads its session and its user, and the navbar's two unread counts
 # (messages, notifications) in one query.
@@ -313,11 +318,11 @@ def test_dashboard(db, pinned):
 
     one_of_each()
     # the sections' counts and the totals (one query); waiting for me; a page each of
-    # agreements, tasks and bids
+    # agreements, tasks and bids; the new tasks for me
     pinned(
         client_for(me),
         reverse("marketplace:dashboard"),
-        SIGNED_IN + 5,
+        SIGNED_IN + 6,
         grow=lambda: [one_of_each() for _ in range(MORE)],
     )
 
@@ -326,14 +331,34 @@ def test_dashboard_of_a_new_tasker_with_suggestions(db, customer, pinned):
     me = TaskerFactory(city="Leeds", skills="piano, gardening")
     TaskFactory(customer=customer, city="Leeds")
     # the sections' counts and the totals (one query); waiting for me; the suggested tasks
+    # (what my saved searches found, a subquery of the same query)
     pinned(
         client_for(me),
         reverse("marketplace:dashboard"),
         SIGNED_IN + 3,
-        grow=lambda: [
-            TaskFactory(customer=customer, city=city, title=f"Tune a piano {n}")
-            for n, city in enumerate(["Leeds", "York"] * MORE)
-        ],
+        grow=lambda: (
+            [
+                TaskFactory(customer=customer, city=city, title=f"Tune a piano {n}")
+                for n, city in enumerate(["Leeds", "York"] * MORE)
+            ]
+            + [
+                TaskAlert(
+                    search=SavedSearchFactory(owner=me), task=TaskFactory(), batch=uuid4()
+                ).save()
+                for _ in range(MORE)
+            ]
+        ),
+    )
+
+
+def test_saved_search_list(tasker, tasker_client, pinned):
+    SavedSearchFactory(owner=tasker, category=category())
+    # the count, the page of searches (with their categories)
+    pinned(
+        tasker_client,
+        reverse("marketplace:saved_search_list"),
+        SIGNED_IN + 2,
+        grow=lambda: SavedSearchFactory.create_batch(MORE, owner=tasker, category=category()),
     )
 
 

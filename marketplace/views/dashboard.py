@@ -3,7 +3,6 @@ from django.views.generic import TemplateView
 
 from ..models import Agreement
 from ..selectors import (
-    SUGGESTION_SEARCHES,
     dashboard_figures,
     dashboard_sections,
     needs_action_q,
@@ -46,17 +45,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ),
             spent=figures["spent"],
             earned=figures["earned"],
-            suggestions=self.suggestions(user),
+            suggestions=suggested_tasks(user) if user.is_tasker else (),
             **kwargs,
         )
-
-    @staticmethod
-    def suggestions(user):
-        """What the dashboard calls "new tasks for you": from skills, area, saved searches."""
-        if not user.is_tasker:
-            return ()
-        searches = user.saved_searches.select_related("category")[:SUGGESTION_SEARCHES]
-        return suggested_tasks(user, searches=searches)
 
     def page(self, queryset, count: int, param: str):
         """One page of a dashboard section; each section pages on its own parameter.
