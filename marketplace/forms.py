@@ -275,6 +275,9 @@ class SavedSearchForm(SavedSearchNameMixin, forms.Form):
 
     @staticmethod
     def suggested_name(data: dict) -> str:
+        """A name saying what the filters are, or none when there are no filters."""
+        if not any(data.get(name) for name in ("q", "category", "city", "near", "remote")):
+            return ""
         parts = [data.get("q") or (data["category"].name if data.get("category") else "Tasks")]
         if data.get("city"):
             parts.append(f"in {data['city']}")

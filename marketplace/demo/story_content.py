@@ -779,3 +779,30 @@ DEMO_REPORTS = [
         "This account's only task offers £400 a week for 'replying to emails'. Please check it.",
     ),
 ]
+
+
+@dataclass(frozen=True)
+class DemoSavedSearch:
+    """A search a demo tasker saved a month ago; what it matched since was emailed then."""
+
+    owner: str
+    name: str
+    frequency: str  # SavedSearch.Frequency
+    q: str = ""
+    category: str = ""  # slug
+    city: str = ""
+
+
+DEMO_SAVED_SEARCHES = [
+    DemoSavedSearch(
+        "demo-tasker",
+        "Furniture to assemble in Cardiff",
+        "instant",
+        category="furniture-assembly",
+        city="Cardiff",
+    ),
+    DemoSavedSearch("demo-tasker", "Painting jobs", "daily", q="paint"),
+    DemoSavedSearch(
+        "demo-tasker-2", "Cleaning in Cardiff", "daily", category="cleaning", city="Cardiff"
+    ),
+]

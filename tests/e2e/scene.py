@@ -13,8 +13,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from marketplace import services
-from marketplace.emails import unsubscribe_token
-from marketplace.models import Agreement, Bid, Category, Conversation, Notification, Task
+from marketplace.emails import search_unsubscribe_token, unsubscribe_token
+from marketplace.models import (
+    Agreement,
+    Bid,
+    Category,
+    Conversation,
+    Notification,
+    SavedSearch,
+    Task,
+)
 from tests.world import cast, password_reset_kwargs
 
 # Long unbroken text, as people paste it or write it, must wrap on a phone rather than
@@ -41,6 +49,7 @@ class Scene:
     completed: Agreement  # completed, nobody has reviewed yet
     reviewed: Agreement  # completed, both reviewed
     conversation: Conversation  # customer and tasker, unread for the customer
+    saved_search: SavedSearch  # the tasker's, for wardrobes in Leeds
 
 
 def _task(customer: User, title: str, category: str, description: str, **fields) -> Task:
@@ -121,6 +130,12 @@ def build_scene() -> Scene:
     )
     services.message_send(conversation=conversation, by=customer, body="Yes, to every floor.")
     services.message_send(conversation=conversation, by=tasker, body="Great, see you then.")
+    saved_search = services.saved_search_create(
+        owner=tasker,
+        name="Wardrobes in Leeds, " + LONG_SKILL,
+        filters={"q": "wardrobe", "city": "Leeds"},
+        frequency=SavedSearch.Frequency.INSTANT,
+    )
 
     return Scene(
         customer=customer,
@@ -135,6 +150,7 @@ def build_scene() -> Scene:
         completed=completed,
         reviewed=reviewed,
         conversation=conversation,
+        saved_search=saved_search,
     )
 
 
@@ -164,6 +180,10 @@ def anonymous_pages(scene: Scene) -> dict[str, str]:
             args=[unsubscribe_token(scene.customer, Notification.Kind.BID_PLACED)],
         ),
         "invalid unsubscribe link": reverse("marketplace:email_unsubscribe", args=["garbled"]),
+        "saved search unsubscribe": reverse(
+            "marketplace:saved_search_unsubscribe",
+            args=[search_unsubscribe_token(scene.saved_search)],
+        ),
         "privacy": reverse("privacy"),
         "not found": "/no-such-page/",
     }
@@ -233,6 +253,13 @@ def tasker_pages(scene: Scene) -> dict[str, str]:
         "agreement, reviewed": scene.reviewed.get_absolute_url(),
         "conversation": scene.conversation.get_absolute_url(),
         "report form": reverse("marketplace:report_create", args=["task", scene.task_with_bids.pk]),
+        "browse, with a search to save": reverse("marketplace:task_list") + "?q=lawn&city=Leeds",
+        "save a search": reverse("marketplace:saved_search_create") + "?q=lawn&remote=on",
+        "saved searches": reverse("marketplace:saved_search_list"),
+        "saved search edit": reverse("marketplace:saved_search_edit", args=[scene.saved_search.pk]),
+        "saved search delete": reverse(
+            "marketplace:saved_search_delete", args=[scene.saved_search.pk]
+        ),
     }
 
 

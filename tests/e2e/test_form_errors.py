@@ -57,6 +57,13 @@ def forms(scene: Scene, persona: str) -> list[tuple[str, str, str, str | None]]:
                 "Save revised bid",
                 "Message",
             ),
+            ("save a search", reverse("marketplace:saved_search_create"), "Save this search", None),
+            (
+                "saved search edit",
+                reverse("marketplace:saved_search_edit", args=[scene.saved_search.pk]),
+                "Save",
+                "Name",
+            ),
         ],
     }[persona]
 
