@@ -11,9 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace import services
-from marketplace.alerts import DIGEST_MAX_TASKS, alert_task, claim, send_digests
+from marketplace.alerts import (
+    DIGEST_MAX_TASKS,
+    DigestMatcher,
+    alert_task,
+    claim,
+    matching_tasks,
+    send_digests,
+)
 from marketplace.emails import search_unsubscribe_token
-from marketplace.models import SavedSearch, Task, TaskAlert
+from marketplace.models import Category, SavedSearch, Task, TaskAlert
 
 from .command_helpers import run
 from .conftest import client_for
@@ -440,3 +447,40 @@ def test_a_saved_search_match_already_bid_on_is_not_suggested(search, customer, 
         alert_task(found.pk)
     response = client_for(tasker).get(reverse("marketplace:dashboard"))
     assert list(response.context["suggestions"]) == [other]
+
+
+def test_the_digest_lists_what_each_searchs_own_browse_query_lists(customer, tasker):
+    """The digest runs each distinct filter once and combines them; for every search the
+    result is what the browse query with all of the search's filters lists."""
+    gardening = next(c for c in Category.objects.all() if c.slug == "gardening")
+    for title, city, budget, remote, cat in [
+        ("Mend a garden fence", "Cardiff", "150", False, None),
+        ("Paint a garden fence", "Leeds", "60", True, gardening),
+        ("Weed the garden beds", "Cardiff", "40", False, gardening),
+        ("Fence post repair", "Cardiff", "300", True, None),
+    ]:
+        TaskFactory(
+            customer=customer,
+            title=title,
+            city=city,
+            budget=Decimal(budget),
+            is_remote=remote,
+            **({"category": cat} if cat else {}),
+        )
+    saved = timezone.now() - datetime.timedelta(hours=1)
+    searches = [
+        SavedSearchFactory(owner=tasker, created_at=saved, frequency=F.DAILY, **filters)
+        for filters in [
+            {"q": "fence"},
+            {"q": "fence", "city": "Cardiff"},
+            {"q": "garden", "category": gardening},
+            {"q": "", "city": "card", "budget_min": Decimal("100")},
+            {"q": "fence", "remote": True},
+            {"q": "", "category": gardening, "budget_max": Decimal("50")},
+            {"q": "nothing-like-this"},
+        ]
+    ]
+    matcher = DigestMatcher(timezone.now())
+    for search in searches:
+        expected = list(matching_tasks(search).values_list("pk", flat=True))
+        assert matcher.matches(search) == expected, search.query_data()
