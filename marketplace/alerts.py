@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import batched
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -168,6 +169,7 @@ class DigestMatcher:
             .values_list("pk", "created_at", "customer_id")
         }
         self.parts: dict[tuple, set[int]] = {}
+        self.loaded: dict[int, Task] = {}
         self.sent: dict[int, set[int]] = {}
         for search_id, task_id in TaskAlert.objects.filter(
             task_id__in=self._recent_ids()
@@ -184,54 +186,76 @@ class DigestMatcher:
         return self.parts[key]
 
     def matches(self, search: SavedSearch) -> list[int]:
-        """The ids of the tasks a digest for `search` names, newest first."""
+        """The ids of the tasks new for `search`, newest first."""
         parts = filter_parts(saved_search_filters(search))
-        found = set(self.tasks)
-        for key, values in sorted(parts.items(), key=lambda item: len(self._part(*item))):
-            found &= self._part(key, values)
-            if not found:
-                return []
-        sent = self.sent.get(search.pk, set())
+        lists = sorted((self._part(key, values) for key, values in parts.items()), key=len)
+        if not lists:
+            return []
+        found = lists[0].intersection(*lists[1:])
+        sent = self.sent.get(search.pk, ())
         owner, saved = search.owner_id, search.created_at
-        found = [
-            pk
-            for pk in found
-            if pk not in sent and self.tasks[pk][1] != owner and self.tasks[pk][0] > saved
-        ]
-        return sorted(found, key=lambda pk: (self.tasks[pk][0], pk), reverse=True)
+        tasks = self.tasks
+        fresh = (
+            pk for pk in found if pk not in sent and tasks[pk][1] != owner and tasks[pk][0] > saved
+        )
+        return sorted(fresh, key=lambda pk: (tasks[pk][0], pk), reverse=True)
+
+    def load(self, ids: list[int]) -> list[Task]:
+        """The tasks with these ids, in this order, with what an email shows; each task
+        is read once per run however many digests name it."""
+        missing = [pk for pk in ids if pk not in self.loaded]
+        if missing:
+            self.loaded.update(Task.objects.select_related("category").in_bulk(missing))
+        return [self.loaded[pk] for pk in ids if pk in self.loaded]
+
+
+# Digests recorded and queued per transaction: fewer commits, and a write lock held for
+# well under a second.
+DIGESTS_PER_COMMIT = 50
 
 
 def send_digests(*, dry_run: bool = False, on_search=None) -> DigestResult:
     """Send each daily search's digest of new matches; with `dry_run`, only count them.
 
     Safe to run again at once: what was sent is recorded, and a second run finds nothing.
-    One browse query per distinct filter (DigestMatcher); for each digest, one query to
-    load its tasks and two to record them.
+    One browse query per distinct filter (DigestMatcher); for each digest, two queries to
+    record its tasks and one to queue the email, DIGESTS_PER_COMMIT to a transaction.
     """
     matcher = DigestMatcher(timezone.now())
     result = DigestResult()
-    for search in digest_searches().iterator(chunk_size=500):
-        result.searches += 1
-        ids = matcher.matches(search)
-        more = len(ids) > DIGEST_MAX_TASKS
-        tasks = _load(ids[:DIGEST_MAX_TASKS])
-        if tasks and not dry_run:
-            claimed = set(claim(search, [task.pk for task in tasks]))
-            tasks = [task for task in tasks if task.pk in claimed]
-            if tasks and not _send(search, tasks, more=more):
-                result.failed += 1
-                tasks = []
-        if tasks:
-            result.emails += 1
-            result.tasks += len(tasks)
-        if on_search:
-            on_search(search, tasks)
+    for batch in batched(digest_searches().iterator(chunk_size=500), DIGESTS_PER_COMMIT):
+        with transaction.atomic():
+            for search in batch:
+                result.searches += 1
+                ids = matcher.matches(search)
+                tasks = matcher.load(ids[:DIGEST_MAX_TASKS])
+                if tasks and not dry_run:
+                    tasks = _deliver(search, tasks, ids, result=result)
+                if tasks:
+                    result.emails += 1
+                    result.tasks += len(tasks)
+                if on_search:
+                    on_search(search, tasks)
     return result
 
 
-def _load(ids: list[int]) -> list[Task]:
-    """The tasks with these ids, in this order, with what an email shows."""
-    if not ids:
+def _deliver(search: SavedSearch, tasks: list[Task], ids: list[int], *, result) -> list[Task]:
+    """Record and queue one digest, both or neither; return the tasks it names.
+
+    Every new match (`ids`) is recorded, also those past the first DIGEST_MAX_TASKS that
+    the email only links to, so the next run does not send them again. A task another
+    run recorded meanwhile is left out. If the email cannot be queued, nothing is
+    recorded, and the next run tries again.
+    """
+    try:
+        with transaction.atomic():
+            claimed = set(claim(search, ids))
+            more = any(pk in claimed for pk in ids[DIGEST_MAX_TASKS:])
+            tasks = [task for task in tasks if task.pk in claimed]
+            if tasks:
+                task_alert_email(search, tasks, more=more).send()
+    except Exception:
+        logger.exception("Could not queue the digest of saved search %s", search.pk)
+        result.failed += 1
         return []
-    tasks = Task.objects.select_related("category").in_bulk(ids)
-    return [tasks[pk] for pk in ids if pk in tasks]
+    return tasks

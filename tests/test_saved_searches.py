@@ -398,6 +398,9 @@ def test_a_long_digest_names_the_newest_and_links_to_the_rest(daily, customer, t
     [email] = alerts_to(tasker)
     assert email.subject == f"{DIGEST_MAX_TASKS}+ new tasks for “{daily.name}”"
     assert daily.browse_url().replace("&", "&amp;") in email.alternatives[0][0]
+    # The ones it only links to are not sent the next day either.
+    assert send_digests().emails == 0
+    assert TaskAlert.objects.filter(search=daily).count() == DIGEST_MAX_TASKS + 2
 
 
 def test_the_instant_and_the_digest_never_send_the_same_task(daily, customer):
