@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from tasker.validators import single_line
 from tasker.widgets import RadioSelect
 
 from .models import (
@@ -243,6 +244,7 @@ class SavedSearchForm(SavedSearchNameMixin, forms.Form):
     name = forms.CharField(
         label="Name this search",
         max_length=SEARCH_NAME_MAX_LENGTH,
+        validators=[single_line],
         error_messages=NAME_ERRORS,
         help_text="For example “Fences in Cardiff”.",
     )

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from tasker.validators import single_line
+
 from .tasks import Category, Task
 
 SEARCH_NAME_MAX_LENGTH = 100
@@ -25,12 +27,12 @@ class SavedSearch(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
     )
-    name = models.CharField(max_length=SEARCH_NAME_MAX_LENGTH)
-    q = models.CharField("keywords", max_length=100, blank=True)
+    name = models.CharField(max_length=SEARCH_NAME_MAX_LENGTH, validators=[single_line])
+    q = models.CharField("keywords", max_length=100, blank=True, validators=[single_line])
     category = models.ForeignKey(
         Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    city = models.CharField(max_length=80, blank=True)
+    city = models.CharField(max_length=80, blank=True, validators=[single_line])
     budget_min = models.DecimalField(
         max_digits=9, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -38,7 +40,7 @@ class SavedSearch(models.Model):
         max_digits=9, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     remote = models.BooleanField("remote only", default=False)
-    near = models.CharField("near (place)", max_length=100, blank=True)
+    near = models.CharField("near (place)", max_length=100, blank=True, validators=[single_line])
     radius = models.PositiveSmallIntegerField(
         "radius (miles)",
         null=True,
@@ -46,7 +48,11 @@ class SavedSearch(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     frequency = models.CharField(
-        "email me", max_length=10, choices=Frequency.choices, default=Frequency.DAILY
+        "email me",
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.DAILY,
+        validators=[single_line],
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -107,7 +113,10 @@ class TaskAlert(models.Model):
     so two workers (or a worker and the digest) never both send the same task.
     """
 
-    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="alerts")
+    # The unique (search, task) index serves lookups by search.
+    search = models.ForeignKey(
+        SavedSearch, on_delete=models.CASCADE, related_name="alerts", db_index=False
+    )
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
     batch = models.UUIDField()
     created_at = models.DateTimeField(default=timezone.now)
