@@ -16,14 +16,11 @@ class UnreadCounts:
         self._request = request
 
     @classmethod
-    def read_with(cls, request, row) -> "UnreadCounts":
-        """The counts a page's own query already read (`selectors.unread_count_annotations`
-        annotated onto its one row), so the navbar costs no query of its own."""
+    def read_with(cls, request, *, messages: int, notifications: int) -> "UnreadCounts":
+        """The counts a page's own one-row query already read (with
+        `selectors.unread_count_annotations`), so the navbar costs no query of its own."""
         counts = cls(request)
-        counts.__dict__["_counts"] = {
-            "messages": row.unread_messages,
-            "notifications": row.unread_notifications,
-        }
+        counts.__dict__["_counts"] = {"messages": messages, "notifications": notifications}
         return counts
 
     @cached_property

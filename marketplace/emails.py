@@ -66,3 +66,57 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     )
     email.attach_alternative(render_to_string("emails/notification.html", context), "text/html")
     return email
+
+
+# --- Saved-search alerts ---
+
+SEARCH_UNSUBSCRIBE_SALT = "marketplace.emails.search_unsubscribe"
+
+
+def search_unsubscribe_token(search) -> str:
+    """Sign the saved search whose alerts a link stops (no expiry, like unsubscribe_token)."""
+    return signing.dumps({"s": search.pk}, salt=SEARCH_UNSUBSCRIBE_SALT)
+
+
+def read_search_unsubscribe_token(token: str) -> int:
+    """Return the saved search id from a token, or raise signing.BadSignature."""
+    data = signing.loads(token, salt=SEARCH_UNSUBSCRIBE_SALT)
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
+        raise signing.BadSignature("Unexpected unsubscribe token content.")
+    return data["s"]
+
+
+def task_alert_email(search, tasks, *, more: bool = False) -> EmailMultiAlternatives:
+    """The email naming new tasks that match `search`: one for an instant alert, a list
+    for a daily digest (`more`: further matches are on the search's page)."""
+    user = search.owner
+    unsubscribe_url = absolute_url(
+        reverse("marketplace:saved_search_unsubscribe", args=[search_unsubscribe_token(search)])
+    )
+    context = {
+        "user": user,
+        "search": search,
+        "tasks": [(task, absolute_url(task.get_absolute_url())) for task in tasks],
+        "more": more,
+        "search_url": absolute_url(search.browse_url()),
+        "unsubscribe_url": unsubscribe_url,
+        "searches_url": absolute_url(reverse("marketplace:saved_search_list")),
+    }
+    if len(tasks) == 1 and not more:
+        subject = f"New task for “{search.name}”: {tasks[0].title}"
+    else:
+        subject = f"{len(tasks)}{'+' if more else ''} new tasks for “{search.name}”"
+    subject = " ".join(subject.split())
+    if len(subject) > 100:
+        subject = subject[:99] + "…"
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/task_alert.txt", context),
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    email.attach_alternative(render_to_string("emails/task_alert.html", context), "text/html")
+    return email

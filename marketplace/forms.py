@@ -4,9 +4,21 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from tasker.validators import single_line
 from tasker.widgets import RadioSelect
 
-from .models import Agreement, Bid, Category, Message, Notification, Report, Review, Task
+from .models import (
+    SEARCH_NAME_MAX_LENGTH,
+    Agreement,
+    Bid,
+    Category,
+    Message,
+    Notification,
+    Report,
+    Review,
+    SavedSearch,
+    Task,
+)
 from .models.questions import ANSWER_EDIT_WINDOW, QUESTION_MAX_LENGTH
 from .photo_forms import PhotosFieldMixin
 
@@ -202,6 +214,126 @@ class TaskFilterForm(forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error("budget_max", "The upper budget must be at least the lower one.")
         return data
+
+
+# --- Saved searches ---
+
+
+class SavedSearchNameMixin:
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the search a name.", code="required")
+        return name
+
+
+NAME_ERRORS = {
+    "required": "Give the search a name.",
+    "max_length": "Keep the name to %(limit_value)s characters (it has %(show_value)s).",
+}
+
+
+class SavedSearchForm(SavedSearchNameMixin, forms.Form):
+    """Save the browse page's filters under a name.
+
+    The filters come as hidden fields holding exactly what the page was showing; they are
+    checked by the browse page's own form (TaskFilterForm), so a saved search lists what
+    the page listed. `near` and `radius` are the distance filters of the same page.
+    """
+
+    FILTER_FIELDS = ("q", "category", "city", "budget_min", "budget_max", "remote")
+
+    name = forms.CharField(
+        label="Name this search",
+        max_length=SEARCH_NAME_MAX_LENGTH,
+        validators=[single_line],
+        error_messages=NAME_ERRORS,
+        help_text="For example “Fences in Cardiff”.",
+    )
+    frequency = forms.ChoiceField(
+        label="Email me new matches",
+        choices=SavedSearch.Frequency.choices,
+        initial=SavedSearch.Frequency.DAILY,
+        widget=RadioSelect,
+    )
+    q = forms.CharField(required=False, widget=forms.HiddenInput)
+    category = forms.CharField(required=False, widget=forms.HiddenInput)
+    city = forms.CharField(required=False, widget=forms.HiddenInput)
+    budget_min = forms.CharField(required=False, widget=forms.HiddenInput)
+    budget_max = forms.CharField(required=False, widget=forms.HiddenInput)
+    remote = forms.CharField(required=False, widget=forms.HiddenInput)
+    near = forms.CharField(required=False, widget=forms.HiddenInput)
+    radius = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_from(cls, filter_form: "TaskFilterForm") -> dict:
+        """The hidden fields for what `filter_form` (the browse page's) is showing."""
+        data = filter_form.filters()
+        initial = {name: data.get(name) for name in cls.FILTER_FIELDS}
+        initial["category"] = data["category"].slug if data.get("category") else ""
+        initial["remote"] = "on" if data.get("remote") else ""
+        initial["near"] = data.get("near") or ""
+        initial["radius"] = data.get("radius") or ""
+        initial["name"] = cls.suggested_name(data)
+        return initial
+
+    @staticmethod
+    def suggested_name(data: dict) -> str:
+        """A name saying what the filters are, or none when there are no filters."""
+        if not any(data.get(name) for name in ("q", "category", "city", "near", "remote")):
+            return ""
+        parts = [data.get("q") or (data["category"].name if data.get("category") else "Tasks")]
+        if data.get("city"):
+            parts.append(f"in {data['city']}")
+        if data.get("near"):
+            parts.append(f"near {data['near']}")
+        if data.get("remote"):
+            parts.append("(remote)")
+        return " ".join(str(part) for part in parts)[:SEARCH_NAME_MAX_LENGTH]
+
+    def clean(self):
+        data = super().clean()
+        filter_form = TaskFilterForm(
+            data={name: self.data.get(name, "") for name in (*self.FILTER_FIELDS, "near", "radius")}
+        )
+        if not filter_form.is_valid():
+            problems = " ".join(
+                str(error) for errors in filter_form.errors.values() for error in errors
+            )
+            raise forms.ValidationError(
+                "These filters cannot be saved: %(problems)s Change them on the browse page.",
+                code="filters",
+                params={"problems": problems},
+            )
+        self.filters = filter_form.cleaned_data
+        self.filters["near"] = (self.data.get("near") or "").strip()
+        self.filters["radius"] = self._radius() if self.filters["near"] else None
+        if not filter_form.active_filter_count() and not self.filters["near"]:
+            raise forms.ValidationError(
+                "Choose at least one filter on the browse page (keywords, a category, a "
+                "place, a budget or remote only) before saving the search: a search with "
+                "no filters would alert you of every task.",
+                code="no_filters",
+            )
+        return data
+
+    def _radius(self) -> int | None:
+        # Checked by the browse form once it knows distance; kept in bounds here either way.
+        radius = self.filters.get("radius") or self.data.get("radius")
+        try:
+            radius = int(radius)
+        except (TypeError, ValueError):
+            return None
+        return radius if 1 <= radius <= 100 else None
+
+
+class SavedSearchEditForm(SavedSearchNameMixin, forms.ModelForm):
+    class Meta:
+        model = SavedSearch
+        fields = ("name", "frequency")
+        labels = {"name": "Name", "frequency": "Email me new matches"}
+        widgets = {"frequency": RadioSelect}
+        error_messages = {"name": NAME_ERRORS}
 
 
 class ReportForm(SubmittedOnceForm, forms.ModelForm):

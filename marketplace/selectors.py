@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .forms import TaskFilterForm
 from .models import (
     REVIEW_BLIND_DAYS,
     Agreement,
@@ -31,6 +32,7 @@ from .models import (
     Report,
     Review,
     Task,
+    TaskAlert,
     TaskPhoto,
 )
 from .subqueries import row_average, row_count, row_total
@@ -65,6 +67,17 @@ def tasks_browse(filters: dict):
     if filters.get("remote"):
         tasks = tasks.filter(is_remote=True)
     return tasks.order_by(*TASK_SORTS[filters.get("sort") or "newest"])
+
+
+def saved_search_filters(search) -> dict:
+    """The browse filters of a SavedSearch, read back through the browse page's form, for
+    `tasks_browse`: a saved search lists what its page lists."""
+    data = search.query_data()
+    data.pop("category", None)  # set below from the row already loaded: no lookup by slug
+    filters = TaskFilterForm(data=data).filters()
+    filters["category"] = search.category
+    filters["sort"] = "newest"
+    return filters
 
 
 def reputation(user_ref: str = "pk") -> dict:
@@ -104,30 +117,30 @@ def dashboard_sections(user) -> dict:
     }
 
 
-# How many open tasks a tasker's empty dashboard suggests, and how many of their skills
-# it matches at most (the profile allows 300 characters of them).
-SUGGESTED_TASKS = 3
+# How many open tasks a tasker's dashboard suggests, and how many of their skills it
+# matches at most (the profile allows 300 characters of them).
+SUGGESTED_TASKS = 6
 SUGGESTION_SKILLS = 10
 
 
 def suggested_tasks(user):
-    """Open tasks to suggest to `user` as a tasker: in their city, or with one of their
-    skills in the title or the category's name; newest first, none of their own. None if
-    their profile names no city and no skill. One query.
+    """Open tasks to suggest to `user` as a tasker ("new tasks for you"): in their city,
+    with one of their skills in the title or the category's name, or found for one of
+    their saved searches (the alert log holds what the browse query matched for each);
+    newest first, none of their own and none they have bid on. One query.
     """
-    near = Q()
+    near = Q(pk__in=TaskAlert.objects.filter(search__owner=user).values("task"))
     if city := user.city.strip():
         near |= Q(city_lower=city.lower())
     for skill in user.skill_list()[:SUGGESTION_SKILLS]:
         near |= Q(title__icontains=skill) | Q(category__name__icontains=skill)
-    if not near:
-        return Task.objects.none()
     return (
         Task.objects.public()
         .open()
         .alias(city_lower=Lower("city"))
         .filter(near)
         .exclude(customer=user)
+        .exclude(Exists(Bid.objects.filter(task=OuterRef("pk"), tasker=user)))
         .with_card_data()
         .order_by("-created_at", "-id")[:SUGGESTED_TASKS]
     )
@@ -136,8 +149,8 @@ def suggested_tasks(user):
 def dashboard_figures(user) -> dict:
     """Everything the dashboard counts and adds up, in one query.
 
-    The number of rows in each of `dashboard_sections` (for their paginators), and what
-    `user` spent and earned on completed agreements.
+    The number of rows in each of `dashboard_sections` (for their paginators), what `user`
+    spent and earned on completed agreements, and the navbar's unread counts.
     """
     sections = dashboard_sections(user)
     completed = Agreement.objects.filter(status=Agreement.Status.COMPLETED)
@@ -149,6 +162,7 @@ def dashboard_figures(user) -> dict:
             agreement_count=row_count(sections["agreements"]),
             spent=row_total(completed.filter(customer=user), "price"),
             earned=row_total(completed.filter(tasker=user), "price"),
+            **unread_count_annotations(user),
         )
         .get()
     )

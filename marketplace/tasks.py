@@ -4,6 +4,7 @@ import logging
 
 from django.tasks import task
 
+from .alerts import alert_task
 from .emails import notification_email, wants_email
 from .models import Notification
 
@@ -37,3 +38,10 @@ def make_photo_thumbnails(photo_id: int) -> bool:
     from .services.photos import photo_make_thumbnails
 
     return photo_make_thumbnails(photo_id)
+
+
+@task()
+def send_task_alerts(task_id: int) -> int:
+    """Email the owners of instant saved searches that a posted or edited task matches;
+    return how many emails were sent (each search and task at most once, ever)."""
+    return alert_task(task_id)

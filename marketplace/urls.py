@@ -35,6 +35,20 @@ urlpatterns = [
     path("tasks/<int:pk>/questions/", views.QuestionCreateView.as_view(), name="question_create"),
     path("questions/<int:pk>/answer/", views.QuestionAnswerView.as_view(), name="question_answer"),
     path("report/<str:kind>/<int:pk>/", views.ReportCreateView.as_view(), name="report_create"),
+    # --- Saved searches ---
+    path("searches/", views.SavedSearchListView.as_view(), name="saved_search_list"),
+    path("searches/new/", views.SavedSearchCreateView.as_view(), name="saved_search_create"),
+    path("searches/<int:pk>/edit/", views.SavedSearchEditView.as_view(), name="saved_search_edit"),
+    path(
+        "searches/<int:pk>/delete/",
+        views.SavedSearchDeleteView.as_view(),
+        name="saved_search_delete",
+    ),
+    path(
+        "searches/unsubscribe/<str:token>/",
+        views.SavedSearchUnsubscribeView.as_view(),
+        name="saved_search_unsubscribe",
+    ),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     # --- Messages and notifications ---
     path("messages/", views.InboxView.as_view(), name="inbox"),

@@ -18,6 +18,7 @@ from marketplace.models import (
     Question,
     Report,
     Review,
+    SavedSearch,
     Task,
     TaskPhoto,
 )
@@ -172,6 +173,16 @@ class MessageFactory(factory.django.DjangoModelFactory):
     conversation = factory.SubFactory(ConversationFactory)
     sender = factory.SelfAttribute("conversation.user_a")
     body = "Hello! Is the wardrobe still flat-packed?"
+
+
+class SavedSearchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SavedSearch
+
+    owner = factory.SubFactory(TaskerFactory)
+    name = factory.Sequence(lambda n: f"Saved search {n}")
+    q = "wardrobe"
+    frequency = SavedSearch.Frequency.INSTANT
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tokens import email_token
-from marketplace.emails import unsubscribe_token
+from marketplace.emails import search_unsubscribe_token, unsubscribe_token
 from marketplace.models import Notification
 
 from .factories import PASSWORD
@@ -508,6 +508,33 @@ ROUTES: dict[str, Case] = {
         get=signed_in(OK),
         post=signed_in(W(MOVED)),
         data=lambda world, user: {"emailed_kinds": ["bid_placed", "message"]},
+    ),
+    # --- Saved searches ---
+    "marketplace:saved_search_list": Case(get=signed_in(OK), post=signed_in(NOPE)),
+    "marketplace:saved_search_create": Case(
+        get=signed_in(OK),
+        post=signed_in(W(MOVED)),
+        data=lambda world, user: {"name": "Fences", "q": "fence", "frequency": "daily"},
+    ),
+    "marketplace:saved_search_edit": Case(
+        get=by_persona(N, tasker=OK),
+        post=by_persona(N, tasker=W(MOVED)),
+        kwargs=lambda world: {"pk": world.search.pk},
+        data=lambda world, user: {"name": "Wardrobes in Leeds", "frequency": "never"},
+    ),
+    "marketplace:saved_search_delete": Case(
+        get=by_persona(N, tasker=OK),
+        post=by_persona(N, tasker=W(MOVED)),
+        kwargs=lambda world: {"pk": world.search.pk},
+    ),
+    "marketplace:saved_search_unsubscribe": Case(
+        get=everyone(OK),
+        post=everyone(W(OK)),
+        kwargs=lambda world: {"token": search_unsubscribe_token(world.search)},
+        csrf_exempt=(
+            "The signed token in the URL is the credential: mail clients POST it without a "
+            "cookie (RFC 8058), and a forger cannot know a valid token."
+        ),
     ),
     "marketplace:email_unsubscribe": Case(
         get=everyone(OK),

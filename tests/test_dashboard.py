@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from marketplace.alerts import alert_task
 from marketplace.models import REVIEW_BLIND_DAYS, Agreement, Bid, Task
 
 from .conftest import client_for
@@ -13,6 +14,7 @@ from .factories import (
     BidFactory,
     CustomerFactory,
     ReviewFactory,
+    SavedSearchFactory,
     TaskerFactory,
     TaskFactory,
     UserFactory,
@@ -156,25 +158,40 @@ def test_a_new_taskers_dashboard_suggests_open_tasks_in_their_city_or_skills(db,
 
     assert list(response.context["suggestions"]) == [by_category, by_skill, in_my_city]
     html = response.content.decode()
+    assert "New tasks for you" in html
     assert "You have not bid yet" in _empty_state_titles(html)
     for task in (in_my_city, by_skill, by_category):
         assert f'href="{task.get_absolute_url()}"' in html
     assert 'href="/tasks/">See all open tasks</a>' in html
 
 
-def test_at_most_three_tasks_are_suggested_newest_first(db, customer):
+def test_at_most_six_tasks_are_suggested_newest_first(db, customer):
     me = TaskerFactory(city="Leeds", skills="")
-    tasks = [TaskFactory(customer=customer, created_at=days_ago(n)) for n in range(5)]
-    assert list(client_for(me).get(DASHBOARD).context["suggestions"]) == tasks[:3]
+    tasks = [TaskFactory(customer=customer, created_at=days_ago(n)) for n in range(8)]
+    assert list(client_for(me).get(DASHBOARD).context["suggestions"]) == tasks[:6]
 
 
-def test_a_tasker_who_has_bid_gets_no_suggestions(db, customer):
+def test_tasks_a_tasker_has_bid_on_are_not_suggested_again(db, customer):
     me = TaskerFactory(city="Leeds")
-    TaskFactory(customer=customer)
-    BidFactory(tasker=me, status=Bid.Status.WITHDRAWN)
+    new = TaskFactory(customer=customer)
+    bid_on = TaskFactory(customer=customer)
+    BidFactory(task=bid_on, tasker=me, status=Bid.Status.WITHDRAWN)
     response = client_for(me).get(DASHBOARD)
-    assert response.context["suggestions"] == ()
+    assert list(response.context["suggestions"]) == [new]
     assert "You have not bid yet" not in response.content.decode()
+
+
+def test_a_taskers_saved_searches_suggest_what_they_found(db, customer):
+    me = TaskerFactory(city="", skills="")
+    SavedSearchFactory(owner=me, q="fence", city="Cardiff", created_at=days_ago(1))
+    fence = TaskFactory(customer=customer, title="Mend a garden fence", city="Cardiff")
+    leeds = TaskFactory(customer=customer, title="Mend a garden fence", city="Leeds")
+    hallway = TaskFactory(customer=customer, title="Paint a hallway", city="Cardiff")
+    for task in (fence, leeds, hallway):
+        alert_task(task.pk)  # as the worker does when each is posted
+    response = client_for(me).get(DASHBOARD)
+    assert list(response.context["suggestions"]) == [fence]
+    assert f'href="{fence.get_absolute_url()}"' in response.content.decode()
 
 
 def test_a_tasker_with_no_city_or_skills_is_asked_for_them(db, customer):
@@ -183,7 +200,7 @@ def test_a_tasker_with_no_city_or_skills_is_asked_for_them(db, customer):
     response = client_for(me).get(DASHBOARD)
     assert not response.context["suggestions"]
     html = response.content.decode()
-    assert "You have not bid yet" in _empty_state_titles(html)
+    assert "Tell us what you look for" in _empty_state_titles(html)
     assert f'href="{reverse("accounts:profile_edit")}">Add your city and skills</a>' in html
     assert 'href="/tasks/">Find a task</a>' in html
 

@@ -6,13 +6,21 @@ more, and measures it again against the same pinned number: a query in a templat
 """
 
 from decimal import Decimal
+from uuid import uuid4
 
 import pytest
 from django.urls import reverse
 
 from marketplace import services
 from marketplace.emails import unsubscribe_token
-from marketplace.models import MAX_PHOTOS, Agreement, BidRevision, Notification, TaskEvent
+from marketplace.models import (
+    MAX_PHOTOS,
+    Agreement,
+    BidRevision,
+    Notification,
+    TaskAlert,
+    TaskEvent,
+)
 
 from .conftest import client_for
 from .factories import (
@@ -22,21 +30,26 @@ from .factories import (
     NotificationFactory,
     QuestionFactory,
     ReviewFactory,
+    SavedSearchFactory,
     TaskerFactory,
     TaskFactory,
     TaskPhotoFactory,
     UserFactory,
+    category,
     seed_categories,
 )
 from .helpers import make_agreement
 
 BROWSE = reverse("marketplace:task_list")
 MORE = 49
+# The most any page may take: the dashboard of someone who both posts and bids, and the
+# task page of a customer with bids.
 BUDGET = 8
 
 # Every signed-in page reads its session and its user, and the navbar's two unread counts
-# (messages, notifications) in one query. The task page reads those counts with its task, so
-# its pins below are SIGNED_IN plus the queries listed, less one.
+# (messages, notifications) in one query. The task page and the dashboard read those counts
+# with their own first query, so their pins below are SIGNED_IN plus the queries listed, less
+# one.
 SIGNED_IN = 3
 
 
@@ -375,8 +388,8 @@ def test_dashboard(db, pinned):
         make_agreement(customer=me, tasker=other, status=Agreement.Status.CANCELLED)
 
     one_of_each()
-    # the sections' counts and the totals (one query); waiting for me; a page each of
-    # agreements, tasks and bids
+    # the sections' counts, the totals and the badges (one query); waiting for me; a page
+    # each of agreements, tasks and bids; the new tasks for me
     pinned(
         client_for(me),
         reverse("marketplace:dashboard"),
@@ -388,15 +401,35 @@ def test_dashboard(db, pinned):
 def test_dashboard_of_a_new_tasker_with_suggestions(db, customer, pinned):
     me = TaskerFactory(city="Leeds", skills="piano, gardening")
     TaskFactory(customer=customer, city="Leeds")
-    # the sections' counts and the totals (one query); waiting for me; the suggested tasks
+    # the sections' counts, the totals and the badges (one query); waiting for me; the
+    # suggested tasks (what my saved searches found, a subquery of the same query)
     pinned(
         client_for(me),
         reverse("marketplace:dashboard"),
-        SIGNED_IN + 3,
-        grow=lambda: [
-            TaskFactory(customer=customer, city=city, title=f"Tune a piano {n}")
-            for n, city in enumerate(["Leeds", "York"] * MORE)
-        ],
+        SIGNED_IN + 2,
+        grow=lambda: (
+            [
+                TaskFactory(customer=customer, city=city, title=f"Tune a piano {n}")
+                for n, city in enumerate(["Leeds", "York"] * MORE)
+            ]
+            + [
+                TaskAlert(
+                    search=SavedSearchFactory(owner=me), task=TaskFactory(), batch=uuid4()
+                ).save()
+                for _ in range(MORE)
+            ]
+        ),
+    )
+
+
+def test_saved_search_list(tasker, tasker_client, pinned):
+    SavedSearchFactory(owner=tasker, category=category())
+    # the count, the page of searches (with their categories)
+    pinned(
+        tasker_client,
+        reverse("marketplace:saved_search_list"),
+        SIGNED_IN + 2,
+        grow=lambda: SavedSearchFactory.create_batch(MORE, owner=tasker, category=category()),
     )
 
 

@@ -3,11 +3,11 @@
 The route table (tests/routes.py) and the browser scenes (tests/e2e/scene.py) meet the same
 small marketplace, built through the services as the site would build it: Carol the customer,
 Tom the tasker, Tina (a second tasker), Oscar (a second customer) and Sam from staff; an open
-task with a photo, Tom's bid and Tina's public question, one nobody has bid on, one hidden by a
-moderator, a cancelled one; agreements active, delivered, completed, and reviewed by both; a
-conversation both have read; every notification read but one of Carol's; and Oscar's and
-Tina's things, which nobody else may touch. Each caller adds what its pages need (a bio, a
-long name, a second bid) through `build_world(...)`'s arguments or after it.
+task with a photo, Tom's bid and Tina's public question, one nobody has bid on, one hidden by
+a moderator, a cancelled one; agreements active, delivered, completed, and reviewed by both; a
+conversation both have read; Tom's saved search; every notification read but one of Carol's;
+and Oscar's and Tina's things, which nobody else may touch. Each caller adds what its pages
+need (a bio, a long name, a second bid) through `build_world(...)`'s arguments or after it.
 """
 
 import datetime
@@ -31,6 +31,7 @@ from marketplace.models import (
     Notification,
     Question,
     Review,
+    SavedSearch,
     Task,
     TaskPhoto,
 )
@@ -92,6 +93,7 @@ class World:
     notification: Notification  # Carol's, unread
     question: Question  # Tina's public question on `task`, not answered yet
     photo: TaskPhoto  # of `task`, described
+    search: SavedSearch  # Tom's, for wardrobes in Leeds, alerted at once
     others: dict = field(default_factory=dict)  # Oscar's and Tina's things
 
     def __getitem__(self, persona: str) -> User | None:
@@ -205,6 +207,16 @@ def build_world(**people) -> World:
     )
     others_question = services.question_ask(task=others_task, by=tasker, text="Is it upright?")
 
+    search = services.saved_search_create(
+        owner=tasker,
+        name="Wardrobes in Leeds",
+        filters={"q": "wardrobe", "city": "Leeds"},
+        frequency=SavedSearch.Frequency.INSTANT,
+    )
+    others_search = services.saved_search_create(
+        owner=other_tasker, name="Pianos", filters={"q": "piano"}, frequency="daily"
+    )
+
     read = timezone.now()
     Conversation.objects.filter(pk=conversation.pk).update(a_read_at=read, b_read_at=read)
     Notification.objects.update(is_read=True)  # everyone has caught up, but for one:
@@ -232,6 +244,7 @@ def build_world(**people) -> World:
         notification=notification,
         question=question,
         photo=photo,
+        search=search,
         others={
             "task": others_task,
             "bid": others_bid,
@@ -240,5 +253,6 @@ def build_world(**people) -> World:
             "message": others_message,
             "question": others_question,
             "photo": others_photo,
+            "search": others_search,
         },
     )

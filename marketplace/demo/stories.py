@@ -38,11 +38,13 @@ from marketplace.models import (
 )
 
 from .. import texts
+from ..alerts import claim, matching_tasks
 from .photos import add_profile_pictures, add_task_photos
 from .story_content import (
     DEMO_CONVERSATIONS,
     DEMO_QUESTIONS,
     DEMO_REPORTS,
+    DEMO_SAVED_SEARCHES,
     DEMO_TASKS,
     DEMO_USERS,
     DemoReport,
@@ -155,6 +157,7 @@ class DemoSeeder:
             "messages": sum(len(c.messages) for c in DEMO_CONVERSATIONS),
             "reports": len(DEMO_REPORTS),
             "questions": len(DEMO_QUESTIONS),
+            "saved searches": len(DEMO_SAVED_SEARCHES),
         }
 
     @transaction.atomic
@@ -169,6 +172,7 @@ class DemoSeeder:
         self.clock.apply()
         self._converse()
         self._report()
+        self._save_searches()
         # What happened more than two days ago has been seen.
         Notification.objects.filter(
             recipient__in=self.users.values(), created_at__lt=self.now - datetime.timedelta(days=2)
@@ -203,6 +207,24 @@ class DemoSeeder:
                 # The admin asks staff for a code from an app; seed_demo prints one.
                 TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
             self.users[spec.username] = user
+
+    def _save_searches(self) -> None:
+        """The demo taskers' saved searches, saved a month ago: the tasks they matched
+        since were emailed at the time (recorded, not sent again now)."""
+        for spec in DEMO_SAVED_SEARCHES:
+            search = services.saved_search_create(
+                owner=self.users[spec.owner],
+                name=spec.name,
+                filters={
+                    "q": spec.q,
+                    "category": self.categories.get(spec.category),
+                    "city": spec.city,
+                },
+                frequency=spec.frequency,
+            )
+            search.created_at = self.now - datetime.timedelta(days=30)
+            search.save(update_fields=["created_at"])
+            claim(search, matching_tasks(search).values_list("pk", flat=True))
 
     def _hours(self, t0: datetime.datetime, hours: float) -> datetime.datetime:
         return t0 + datetime.timedelta(hours=hours)

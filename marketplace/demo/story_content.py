@@ -815,3 +815,30 @@ DEMO_QUESTIONS = [
         "Mostly medium ones, about 60 by 40 cm. I'd say it needs a van.",
     ),
 ]
+
+
+@dataclass(frozen=True)
+class DemoSavedSearch:
+    """A search a demo tasker saved a month ago; what it matched since was emailed then."""
+
+    owner: str
+    name: str
+    frequency: str  # SavedSearch.Frequency
+    q: str = ""
+    category: str = ""  # slug
+    city: str = ""
+
+
+DEMO_SAVED_SEARCHES = [
+    DemoSavedSearch(
+        "demo-tasker",
+        "Furniture to assemble in Cardiff",
+        "instant",
+        category="furniture-assembly",
+        city="Cardiff",
+    ),
+    DemoSavedSearch("demo-tasker", "Painting jobs", "daily", q="paint"),
+    DemoSavedSearch(
+        "demo-tasker-2", "Cleaning in Cardiff", "daily", category="cleaning", city="Cardiff"
+    ),
+]

@@ -7,6 +7,7 @@ from .moderation import Moderated, Report
 from .photos import MAX_PHOTOS, TaskPhoto, TaskPhotoQuerySet
 from .questions import ANSWER_EDIT_WINDOW, QUESTION_MAX_LENGTH, Question, QuestionQuerySet
 from .reviews import Review, ReviewQuerySet
+from .searches import SEARCH_NAME_MAX_LENGTH, SavedSearch, TaskAlert
 from .submissions import FormSubmission
 from .tasks import (
     MAX_AMOUNT,
@@ -28,6 +29,7 @@ __all__ = [
     "MAX_AMOUNT",
     "MAX_PHOTOS",
     "REVIEW_BLIND_DAYS",
+    "SEARCH_NAME_MAX_LENGTH",
     "SEARCH_MAX_WORDS",
     "SQLITE_SEARCH",
     "Agreement",
@@ -45,7 +47,9 @@ __all__ = [
     "Report",
     "Review",
     "ReviewQuerySet",
+    "SavedSearch",
     "Task",
+    "TaskAlert",
     "TaskEvent",
     "TaskPhoto",
     "TaskPhotoQuerySet",

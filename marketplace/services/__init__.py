@@ -20,6 +20,7 @@ from .moderation import content_hide, content_unhide, report_close, report_creat
 from .photos import photo_delete, photos_add, photos_update
 from .questions import question_answer, question_ask
 from .reviews import review_create
+from .searches import saved_search_create, saved_search_stop_alerts
 from .submissions import AlreadySubmitted, submit_once
 from .tasks import task_cancel, task_edit, task_expire, task_post
 
@@ -48,6 +49,8 @@ __all__ = [
     "report_close",
     "report_create",
     "review_create",
+    "saved_search_create",
+    "saved_search_stop_alerts",
     "submit_once",
     "task_cancel",
     "task_edit",

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from ..models import (
 )
 from ..notifications import notify
 from ..states import DomainError
+from ..tasks import send_task_alerts
 
 Kind = TaskEvent.Kind
 
@@ -64,7 +67,13 @@ def task_post(*, task: Task, by: User) -> Task:
         )
     else:
         _event(task, by, Kind.POSTED)
+    _queue_alerts(task)
     return task
+
+
+def _queue_alerts(task: Task) -> None:
+    """Once committed, tell the owners of instant saved searches that now list `task`."""
+    transaction.on_commit(partial(send_task_alerts.enqueue, task_id=task.pk), robust=True)
 
 
 @transaction.atomic
@@ -83,6 +92,8 @@ def task_edit(*, task: Task, by: User, changed: list[str]) -> Task:
         **texts.notice("task_edited", title=task.title, what=what),
         url=task.get_absolute_url(),
     )
+    if changed:
+        _queue_alerts(task)  # it may match searches it did not match before
     return task
 
 

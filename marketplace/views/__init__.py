@@ -22,6 +22,13 @@ from .moderation import ReportCreateView
 from .photos import PhotoDeleteView, TaskPhotosView
 from .questions import QuestionAnswerView, QuestionCreateView
 from .reviews import ReviewCreateView
+from .searches import (
+    SavedSearchCreateView,
+    SavedSearchDeleteView,
+    SavedSearchEditView,
+    SavedSearchListView,
+    SavedSearchUnsubscribeView,
+)
 from .tasks import (
     HomeView,
     TaskCancelView,
@@ -56,6 +63,11 @@ __all__ = [
     "PhotoDeleteView",
     "ReportCreateView",
     "ReviewCreateView",
+    "SavedSearchCreateView",
+    "SavedSearchDeleteView",
+    "SavedSearchEditView",
+    "SavedSearchListView",
+    "SavedSearchUnsubscribeView",
     "TaskCancelView",
     "TaskCreateView",
     "TaskDetailView",

@@ -1,8 +1,14 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
+from ..context_processors import UnreadCounts
 from ..models import Agreement
-from ..selectors import dashboard_figures, dashboard_sections, needs_action_q, suggested_tasks
+from ..selectors import (
+    dashboard_figures,
+    dashboard_sections,
+    needs_action_q,
+    suggested_tasks,
+)
 from .base import CountedPaginator
 
 
@@ -40,9 +46,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ),
             spent=figures["spent"],
             earned=figures["earned"],
-            suggestions=suggested_tasks(user)
-            if user.is_tasker and not figures["bid_count"]
-            else (),
+            suggestions=suggested_tasks(user) if user.is_tasker else (),
+            unread_counts=UnreadCounts.read_with(
+                self.request,
+                messages=figures["unread_messages"],
+                notifications=figures["unread_notifications"],
+            ),
             **kwargs,
         )
 

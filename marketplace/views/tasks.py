@@ -11,6 +11,7 @@ from .. import services
 from ..context_processors import UnreadCounts
 from ..forms import (
     BidPlaceForm,
+    SavedSearchForm,
     TaskFilterForm,
     TaskForm,
     TaskPostForm,
@@ -60,6 +61,10 @@ class TaskListView(ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
+        if self.request.user.is_authenticated:
+            kwargs["save_form"] = SavedSearchForm(
+                initial=SavedSearchForm.initial_from(self.filter_form), auto_id="save_%s"
+            )
         return super().get_context_data(
             filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
         )
@@ -152,7 +157,9 @@ class TaskDetailView(DetailView):
         context.update(question_context(self.request, task))
         context["photos"] = self.gallery(task, context["actions"])
         if user.is_authenticated:
-            context["unread_counts"] = UnreadCounts.read_with(self.request, task)
+            context["unread_counts"] = UnreadCounts.read_with(
+                self.request, messages=task.unread_messages, notifications=task.unread_notifications
+            )
         if task.customer_id == user.pk:
             bids = self.compared_bids(task)
             context["bids"] = [bid for bid in bids if bid.is_live]

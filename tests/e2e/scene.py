@@ -12,8 +12,8 @@ from accounts.models import User
 from accounts.photos import user_photo_set
 from marketplace import services
 from marketplace.demo.photos import boxes, drawing, face, fence
-from marketplace.emails import unsubscribe_token
-from marketplace.models import Notification, TaskPhoto
+from marketplace.emails import search_unsubscribe_token, unsubscribe_token
+from marketplace.models import Notification, SavedSearch, TaskPhoto
 from tests.world import LONG_LINK, World, build_world, password_reset_kwargs, place_bid
 
 # Long unbroken text, as people write it, must wrap on a phone rather than widen the page.
@@ -45,6 +45,7 @@ def build_scene() -> World:
     TaskPhoto.objects.filter(pk=boxes_photo.pk).update(description="The boxes")
     user_photo_set(user=scene.tasker, image=face("#588157"))
     place_bid(scene.task, scene.other_tasker, "85.50")
+    SavedSearch.objects.filter(pk=scene.search.pk).update(name="Wardrobes, " + LONG_SKILL)
     services.message_send(conversation=scene.conversation, by=scene.tasker, body="See you then.")
     answered = services.question_ask(
         task=scene.task, by=scene.tasker, text="Are the wall fixings in the box? " + LONG_LINK
@@ -79,6 +80,10 @@ def anonymous_pages(scene: World) -> dict[str, str]:
             args=[unsubscribe_token(scene.customer, Notification.Kind.BID_PLACED)],
         ),
         "invalid unsubscribe link": reverse("marketplace:email_unsubscribe", args=["garbled"]),
+        "saved search unsubscribe": reverse(
+            "marketplace:saved_search_unsubscribe",
+            args=[search_unsubscribe_token(scene.search)],
+        ),
         "privacy": reverse("privacy"),
         "not found": "/no-such-page/",
     }
@@ -153,6 +158,11 @@ def tasker_pages(scene: World) -> dict[str, str]:
         "report form": reverse("marketplace:report_create", args=["task", scene.task.pk]),
         "question form": reverse("marketplace:question_create", args=[scene.task_without_bids.pk]),
         "photo report form": reverse("marketplace:report_create", args=["photo", scene.photo.pk]),
+        "browse, with a search to save": reverse("marketplace:task_list") + "?q=lawn&city=Leeds",
+        "save a search": reverse("marketplace:saved_search_create") + "?q=lawn&remote=on",
+        "saved searches": reverse("marketplace:saved_search_list"),
+        "saved search edit": reverse("marketplace:saved_search_edit", args=[scene.search.pk]),
+        "saved search delete": reverse("marketplace:saved_search_delete", args=[scene.search.pk]),
     }
 
 

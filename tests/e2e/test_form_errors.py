@@ -59,6 +59,13 @@ def forms(scene: World, persona: str) -> list[tuple[str, str, str, str | None]]:
                 "Save revised bid",
                 "Message",
             ),
+            ("save a search", reverse("marketplace:saved_search_create"), "Save this search", None),
+            (
+                "saved search edit",
+                reverse("marketplace:saved_search_edit", args=[scene.search.pk]),
+                "Save",
+                "Name",
+            ),
         ],
     }[persona]
 
