@@ -4,6 +4,7 @@ from .agreements import REVIEW_BLIND_DAYS, Agreement, AgreementQuerySet
 from .bids import Bid, BidQuerySet, BidRevision
 from .messaging import Conversation, ConversationQuerySet, Message, Notification
 from .moderation import Moderated, Report
+from .places import Place
 from .reviews import Review, ReviewQuerySet
 from .submissions import FormSubmission
 from .tasks import (
@@ -35,6 +36,7 @@ __all__ = [
     "Message",
     "Moderated",
     "Notification",
+    "Place",
     "Report",
     "Review",
     "ReviewQuerySet",

@@ -134,7 +134,7 @@ class TaskQuerySet(models.QuerySet):
         from .bids import Bid  # bids.py imports this module
 
         live_bids = Bid.objects.live().filter(task=OuterRef("pk"))
-        return self.select_related("category").annotate(bid_count=row_count(live_bids))
+        return self.select_related("category", "town").annotate(bid_count=row_count(live_bids))
 
 
 class Task(StatefulModel, Moderated):
@@ -182,6 +182,11 @@ class Task(StatefulModel, Moderated):
     city = models.CharField(max_length=80, blank=True, validators=[single_line])
     postcode = models.CharField(max_length=10, blank=True, validators=[single_line])
     is_remote = models.BooleanField("can be done remotely", default=False)
+    # The place the city was matched to when the task was saved (services.tasks), for
+    # distance searches and to show the city back as "Cardiff, Wales"; none if unknown.
+    town = models.ForeignKey(
+        "marketplace.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     due_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     reposted_from = models.ForeignKey(
@@ -275,9 +280,12 @@ class Task(StatefulModel, Moderated):
 
     @property
     def place(self) -> str:
+        """Where the task is, as a person reads it: the matched place ("Cardiff, Wales")
+        or else the city as typed, then the postcode. Select "town" with the task."""
+        where = str(self.town) if self.town_id else self.city
         if self.is_remote:
-            return f"{self.city} or remote" if self.city else "Remote"
-        return f"{self.city} {self.postcode}".strip()
+            return f"{where} or remote" if where else "Remote"
+        return f"{where} {self.postcode}".strip()
 
 
 class TaskEvent(models.Model):

@@ -18,6 +18,7 @@ from ..models import (
     Category,
     Task,
 )
+from ..places import DEFAULT_RADIUS, place_find
 from ..selectors import (
     reputation,
     tasks_browse,
@@ -25,6 +26,30 @@ from ..selectors import (
 from ..services import AlreadySubmitted
 from ..states import DomainError
 from .base import ActionView, ServiceFormView, SubmittedOnceMixin
+
+
+def place_message(request, task) -> None:
+    """Tell a customer whose city matched no place, or one of several of that name, what
+    the task was placed in and how to change it (the city is kept as they wrote it)."""
+    if not task.city:
+        return
+    match = place_find(task.city)
+    if match.place is None:
+        hint = ", ".join(str(place) for place in match.suggestions)
+        messages.info(
+            request,
+            f"We could not find “{task.city}” among UK towns and villages, so the task is not"
+            " in searches by distance. "
+            + (f"Did you mean {hint}? " if hint else "")
+            + "Edit the task to write the nearest town.",
+        )
+    elif match.alternatives:
+        others = " or ".join(str(place) for place in match.alternatives)
+        messages.info(
+            request,
+            f"We placed the task in {match.place}. If you meant {others}, edit the task and"
+            " write that as the city.",
+        )
 
 
 class HomeView(TemplateView):
@@ -58,8 +83,31 @@ class TaskListView(ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
+            filter_form=self.filter_form,
+            query_string=query.urlencode(),
+            near=self.near_context(query),
+            **kwargs,
         )
+
+    def near_context(self, query) -> dict | None:
+        """The place a distance search found, and the other places it might have meant
+        (the same name elsewhere, or close spellings of an unknown one) as links that
+        search near them instead; None without a place."""
+        match = self.filter_form.place_match
+        if match is None:
+            return None
+
+        def link(place):
+            query["near"] = str(place)
+            return {"place": place, "url": f"?{query.urlencode()}"}
+
+        data = self.filter_form.cleaned_data
+        radius = data.get("radius") or DEFAULT_RADIUS
+        return {
+            "place": match.place,
+            "radius": radius,
+            "others": [link(place) for place in match.alternatives or match.suggestions],
+        }
 
 
 class CustomerRequiredMixin(LoginRequiredMixin):
@@ -103,6 +151,7 @@ class TaskCreateView(CustomerRequiredMixin, SubmittedOnceMixin, FormView):
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, "Your task is live. Taskers can now bid on it.")
+        place_message(self.request, task)
         return redirect(task)
 
 
@@ -124,7 +173,7 @@ class TaskDetailView(DetailView):
     def get_queryset(self):
         return (
             Task.objects.reachable_by(self.request.user)
-            .select_related("category", "customer")
+            .select_related("category", "customer", "town")
             .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
         )
 
@@ -198,9 +247,12 @@ class TaskEditView(OwnTaskMixin, ServiceFormView):
         return super().form_valid(form)
 
     def act(self, form):
-        return services.task_edit(
+        task = services.task_edit(
             task=form.instance, by=self.request.user, changed=form.changed_data
         )
+        if "city" in form.changed_data:
+            place_message(self.request, task)
+        return task
 
 
 class TaskCancelView(OwnTaskMixin, ActionView):
