@@ -54,7 +54,7 @@ def place_find(text: str) -> PlaceMatch:
     key, region = _split_region(typed)
     if not key:
         return PlaceMatch(typed)
-    same_name = list(_named(key).order_by("-population", "id"))
+    same_name = list(_named(key).order_by("-population", "pk"))
     if region:
         in_region = [place for place in same_name if place.region == region]
         if in_region:  # picked by its region: the others of the name are not offered
@@ -82,7 +82,7 @@ def place_suggestions(key: str) -> list[Place]:
     starting = list(
         Place.objects.alias(name_lower=Lower("name"))
         .filter(name_lower__gte=key, name_lower__lt=after, name_lower__startswith=key)
-        .order_by("-population", "id")[:SUGGESTIONS]
+        .order_by("-population", "pk")[:SUGGESTIONS]
     )
     if starting:
         return starting
@@ -91,7 +91,7 @@ def place_suggestions(key: str) -> list[Place]:
     if not close:
         return []
     by_name = {}
-    for place in _named_any(close).order_by("-population", "id"):
+    for place in _named_any(close).order_by("-population", "pk"):
         by_name.setdefault(place.name.lower(), place)  # the largest of each name
     return [by_name[name] for name in close if name in by_name]
 

@@ -16,7 +16,8 @@ class Place(models.Model):
         WALES = "wales", "Wales"
         NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
 
-    geonameid = models.PositiveIntegerField(unique=True)
+    # GeoNames' own id: stable across reloads of the gazetteer, so a task's link survives.
+    geonameid = models.PositiveIntegerField(primary_key=True)
     name = models.CharField(max_length=100)
     region = models.CharField(max_length=20, choices=Region.choices)
     population = models.PositiveIntegerField(default=0)
@@ -25,7 +26,7 @@ class Place(models.Model):
     longitude = models.FloatField(db_index=True)
 
     class Meta:
-        ordering = ["name", "-population", "id"]
+        ordering = ["name", "-population", "geonameid"]
         indexes = [
             # A place is looked up by its name whatever the case (places.place_find), and
             # close spellings by a prefix of it.
