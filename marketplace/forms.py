@@ -21,6 +21,7 @@ from .models import (
 )
 from .models.questions import ANSWER_EDIT_WINDOW, QUESTION_MAX_LENGTH
 from .photo_forms import PhotosFieldMixin
+from .places import DEFAULT_RADIUS, MAX_RADIUS, MIN_RADIUS, place_find
 
 
 class SubmittedOnceForm(forms.Form):
@@ -62,7 +63,8 @@ class TaskForm(PhotosFieldMixin, forms.ModelForm):
         help_texts = {
             "description": "What needs doing, where, and anything a tasker should bring or know.",
             "budget": "In pounds, what you expect to pay in total.",
-            "city": "Where the task is. Leave blank only if it can be done remotely.",
+            "city": "Where the task is: a UK town or village, so that taskers near it find it."
+            " Leave blank only if it can be done remotely.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -168,7 +170,7 @@ class ReviewForm(SubmittedOnceForm, forms.ModelForm):
 
 
 class TaskFilterForm(forms.Form):
-    FILTERS = ("q", "category", "city", "budget_min", "budget_max", "remote")
+    FILTERS = ("q", "category", "city", "budget_min", "budget_max", "remote", "near")
     q = forms.CharField(label="Search", required=False, max_length=100)
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(),
@@ -183,7 +185,28 @@ class TaskFilterForm(forms.Form):
     budget_max = forms.DecimalField(
         label="Budget to (£)", required=False, min_value=0, max_digits=9, decimal_places=2
     )
-    remote = forms.BooleanField(label="Remote only", required=False)
+    near = forms.CharField(
+        label="Near (UK town or village)",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "A place name has at most %(limit_value)s characters."},
+    )
+    radius = forms.IntegerField(
+        label="Within (miles)",
+        required=False,
+        min_value=MIN_RADIUS,
+        max_value=MAX_RADIUS,
+        help_text=f"{MIN_RADIUS} to {MAX_RADIUS}; {DEFAULT_RADIUS} if left empty.",
+        error_messages={
+            key: f"Choose a distance from {MIN_RADIUS} to {MAX_RADIUS} miles."
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    remote = forms.BooleanField(
+        label="Remote tasks",
+        required=False,
+        help_text="On its own: only tasks done remotely. With a place: remote tasks as well.",
+    )
     sort = forms.ChoiceField(
         required=False,
         choices=[
@@ -191,8 +214,25 @@ class TaskFilterForm(forms.Form):
             ("budget_desc", "Budget: high to low"),
             ("budget_asc", "Budget: low to high"),
             ("due", "Due soonest"),
+            ("distance", "Nearest first (with a place)"),
         ],
     )
+    # What `near` found (places.PlaceMatch): the place, the others of its name, or close
+    # spellings of an unknown one; None when no place was asked for.
+    place_match = None
+
+    def clean_near(self):
+        text = self.cleaned_data["near"]
+        if not text:
+            return None
+        self.place_match = match = place_find(text)
+        if match.place is None:
+            message = f"We could not find “{match.typed}” among UK towns and villages."
+            if match.suggestions:
+                names = ", ".join(str(place) for place in match.suggestions)
+                message += f" Did you mean {names}?"
+            raise forms.ValidationError(message + " Distance is not filtered.")
+        return match.place
 
     def filters(self) -> dict:
         """The valid filters and sort, for `selectors.tasks_browse`.
@@ -213,6 +253,8 @@ class TaskFilterForm(forms.Form):
         low, high = data.get("budget_min"), data.get("budget_max")
         if low is not None and high is not None and low > high:
             self.add_error("budget_max", "The upper budget must be at least the lower one.")
+        if data.get("sort") == "distance" and not data.get("near"):
+            self.add_error("sort", "Nearest first needs a place: fill in “Near”.")
         return data
 
 

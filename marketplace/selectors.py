@@ -35,6 +35,7 @@ from .models import (
     TaskAlert,
     TaskPhoto,
 )
+from .places import DEFAULT_RADIUS, bounding_box, distance_miles, place_find
 from .subqueries import row_average, row_count, row_total
 
 # The browse page's orders; each ends on the id so that pages never share or skip a task.
@@ -48,10 +49,16 @@ TASK_SORTS = {
 
 def tasks_browse(filters: dict):
     """The open, public tasks matching `filters` (TaskFilterForm.filters(): q, category,
-    city, budget_min, budget_max, remote, sort; any may be missing), with what a card shows.
+    city, budget_min, budget_max, remote, near, radius, sort; any may be missing), with what
+    a card shows.
 
     The one browse query: the browse page, the home page's latest tasks and anything that
     lists tasks by a search go through it.
+
+    `near` (a Place, or a place name looked up here) with `radius` (miles, default 10)
+    keeps the tasks whose matched place is that close, each annotated with its `distance`;
+    `remote` then adds the remote tasks (distance None) rather than keeping only them.
+    An unknown name filters nothing by distance. `sort="distance"` needs a place.
     """
     tasks = Task.objects.open().public().with_card_data()
     if q := filters.get("q"):
@@ -64,9 +71,21 @@ def tasks_browse(filters: dict):
         tasks = tasks.filter(budget__gte=filters["budget_min"])
     if filters.get("budget_max") is not None:
         tasks = tasks.filter(budget__lte=filters["budget_max"])
-    if filters.get("remote"):
+    near = filters.get("near")
+    if isinstance(near, str):
+        near = place_find(near).place if near.strip() else None
+    if near is not None:
+        radius = filters.get("radius") or DEFAULT_RADIUS
+        # The box on the indexed coordinates first; the exact distance then only for its rows.
+        tasks = tasks.annotate(distance=distance_miles(near, "town__"))
+        nearby = bounding_box(near, radius, "town__") & Q(distance__lte=radius)
+        tasks = tasks.filter(nearby | Q(is_remote=True) if filters.get("remote") else nearby)
+        if filters.get("sort") == "distance":
+            return tasks.order_by(F("distance").asc(nulls_last=True), "-created_at", "-id")
+    elif filters.get("remote"):
         tasks = tasks.filter(is_remote=True)
-    return tasks.order_by(*TASK_SORTS[filters.get("sort") or "newest"])
+    sort = filters.get("sort")
+    return tasks.order_by(*TASK_SORTS[sort if sort in TASK_SORTS else "newest"])
 
 
 def saved_search_filters(search) -> dict:

@@ -1,6 +1,8 @@
 """Persona fixtures: the people every feature test talks about."""
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -77,6 +79,28 @@ def _reset_sequences(conn) -> None:
             cursor.execute(statement)
 
 
+def _without_places(contents: str) -> str:
+    """The serialized rows less the gazetteer's ~6,000 places, which Django would restore
+    one INSERT at a time (seconds for each transactional test); _restore_places puts them
+    back in one bulk insert instead."""
+    rows = json.loads(contents)
+    return json.dumps([row for row in rows if row["model"] != "marketplace.place"])
+
+
+def _restore_places(conn) -> None:
+    """Load the gazetteer (as migration 0012 does) into a database flushed of it."""
+    import csv
+
+    from marketplace.models import Place
+
+    places = Place.objects.using(conn.alias)
+    if places.exists():
+        return
+    data = Path(__file__).resolve().parents[1] / "marketplace" / "data" / "gb_places.csv"
+    with data.open(encoding="utf-8", newline="") as file:
+        places.bulk_create([Place(**row) for row in csv.DictReader(file)], batch_size=1000)
+
+
 @pytest.fixture(autouse=True)
 def _sequences_after_serialized_rollback(request):
     """After the rows are restored with their ids, let new rows get fresh ones."""
@@ -85,6 +109,7 @@ def _sequences_after_serialized_rollback(request):
         from django.db import connection
 
         request.getfixturevalue("transactional_db")
+        _restore_places(connection)
         _reset_sequences(connection)
 
 
@@ -97,7 +122,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     for conn in connections.all(initialized_only=True):
         contents = getattr(conn, "_test_serialized_contents", None)
         if contents is not None:
-            snapshots[conn.alias] = contents
+            snapshots[conn.alias] = contents = _without_places(contents)
+            conn._test_serialized_contents = contents
             # Django keeps connections in thread-critical locals that switch to other storage
             # while an event loop runs in the thread, as Playwright's does once a browser test
             # starts. The new connection object must still see the snapshot.
@@ -107,6 +133,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for alias, contents in snapshots.items():
             conn = connections[alias]
             conn.creation.deserialize_db_from_string(contents)
+            _restore_places(conn)
             _reset_sequences(conn)
             del type(conn)._test_serialized_contents
 

@@ -213,6 +213,10 @@ def test_templates_are_compiled_once_per_process():
         # and an upper budget below the lower one.
         "category=nope&sort=zz&budget_min=-1&budget_max=abc",
         "budget_min=50&budget_max=5",
+        # A distance search, and its errors: an unknown place, a radius out of bounds.
+        "near=Cardiff&radius=5&remote=on&sort=distance",
+        "near=Cardif&radius=100000&sort=distance",
+        "radius=-5&sort=distance",
     ],
 )
 def test_the_filter_partial_renders_what_crispy_renders(db, query):

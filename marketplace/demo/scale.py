@@ -38,6 +38,7 @@ from marketplace.models import (
 
 from .. import texts
 from ..management.progress import Progress
+from ..places import place_for_city
 from . import scale_content as text
 from .rows import RowInserter, reserve_ids
 
@@ -429,6 +430,8 @@ class ScaleSeeder:
                 f"Categories missing ({', '.join(sorted(missing))}): run `manage.py migrate`."
             )
         self.category_ids = categories
+        # Each city's place, as services.task_post would match it (for distance searches).
+        self.town_ids = {city: getattr(place_for_city(city), "pk", None) for city in text.CITIES}
         self.category_slugs = list(text.WORK)
         self.category_weights = [w.weight for w in text.WORK.values()]
         with Progress(self.stdout, "Tasks", self.size.tasks) as progress:
@@ -479,6 +482,7 @@ class ScaleSeeder:
             category_id=self.category_ids[p.category],
             budget=p.budget,
             city=city if on_site else "",
+            town_id=self.town_ids[city] if on_site else None,
             postcode=postcode,
             is_remote=remote,
             due_date=p.due,

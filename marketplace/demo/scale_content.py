@@ -21,6 +21,8 @@ CITIES = {  # city: (weight, outcodes)
     "Bristol": (7, ("BS1", "BS6", "BS7")),
     "Edinburgh": (7, ("EH1", "EH6", "EH10")),
     "Cardiff": (6, ("CF10", "CF14", "CF24")),
+    "Penarth": (1, ("CF64",)),
+    "Barry": (1, ("CF62", "CF63")),
     "Liverpool": (6, ("L1", "L8", "L17")),
     "Newcastle": (5, ("NE1", "NE2", "NE6")),
     "Sheffield": (5, ("S1", "S10", "S11")),

@@ -198,8 +198,8 @@ DEMO_TASKS = [
         "Two bedrooms, kitchen, bathroom and a small lounge, all unfurnished by then. "
         "The landlord checks the oven and the limescale, so those need the most love.",
         "160",
-        "Cardiff",
-        "CF24 4HQ",
+        "Penarth",
+        "CF64 1HQ",
         days_ago=1.5,
         due_in_days=6,
         bids=(

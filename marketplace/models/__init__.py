@@ -5,6 +5,7 @@ from .bids import Bid, BidQuerySet, BidRevision
 from .messaging import Conversation, ConversationQuerySet, Message, Notification
 from .moderation import Moderated, Report
 from .photos import MAX_PHOTOS, TaskPhoto, TaskPhotoQuerySet
+from .places import Place
 from .questions import ANSWER_EDIT_WINDOW, QUESTION_MAX_LENGTH, Question, QuestionQuerySet
 from .reviews import Review, ReviewQuerySet
 from .searches import SEARCH_NAME_MAX_LENGTH, SavedSearch, TaskAlert
@@ -44,6 +45,7 @@ __all__ = [
     "Message",
     "Moderated",
     "Notification",
+    "Place",
     "Report",
     "Review",
     "ReviewQuerySet",

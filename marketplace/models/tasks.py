@@ -139,7 +139,7 @@ class TaskQuerySet(models.QuerySet):
         first_photo = (
             TaskPhoto.objects.shown().filter(task=OuterRef("pk")).order_by("position", "id")
         )
-        return self.select_related("category").annotate(
+        return self.select_related("category", "town").annotate(
             bid_count=row_count(live_bids),
             card_photo=Subquery(
                 first_photo.annotate(
@@ -199,6 +199,11 @@ class Task(StatefulModel, Moderated):
     city = models.CharField(max_length=80, blank=True, validators=[single_line])
     postcode = models.CharField(max_length=10, blank=True, validators=[single_line])
     is_remote = models.BooleanField("can be done remotely", default=False)
+    # The place the city was matched to when the task was saved (services.tasks), for
+    # distance searches and to show the city back as "Cardiff, Wales"; none if unknown.
+    town = models.ForeignKey(
+        "marketplace.Place", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     due_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     reposted_from = models.ForeignKey(
@@ -296,9 +301,12 @@ class Task(StatefulModel, Moderated):
 
     @property
     def place(self) -> str:
+        """Where the task is, as a person reads it: the matched place ("Cardiff, Wales")
+        or else the city as typed, then the postcode. Select "town" with the task."""
+        where = str(self.town) if self.town_id else self.city
         if self.is_remote:
-            return f"{self.city} or remote" if self.city else "Remote"
-        return f"{self.city} {self.postcode}".strip()
+            return f"{where} or remote" if where else "Remote"
+        return f"{where} {self.postcode}".strip()
 
 
 class TaskEvent(models.Model):

@@ -12,6 +12,7 @@ from ..models import (
     TaskEvent,
 )
 from ..notifications import notify
+from ..places import place_for_city
 from ..states import DomainError
 from ..tasks import send_task_alerts
 
@@ -60,6 +61,7 @@ def task_post(*, task: Task, by: User) -> Task:
         raise DomainError("Only the customer of a cancelled or expired task can repost it.")
     task.customer = by
     task.status = Task.Status.OPEN
+    task.town = place_for_city(task.city)
     task.save()
     if task.reposted_from_id:
         _event(
@@ -84,7 +86,10 @@ def task_edit(*, task: Task, by: User, changed: list[str]) -> Task:
     have hidden it since the form was loaded).
     """
     _locked_task(task.pk).require("edit", by)
-    task.save(update_fields=[*changed, "updated_at"])
+    town = ["town"] if "city" in changed else []
+    if town:
+        task.town = place_for_city(task.city)
+    task.save(update_fields=[*changed, *town, "updated_at"])
     what = ", ".join(str(Task._meta.get_field(name).verbose_name) for name in changed) or "nothing"
     _event(task, by, Kind.EDITED, note=texts.note(Kind.EDITED, what=what))
     notify(

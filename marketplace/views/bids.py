@@ -24,7 +24,7 @@ class BidCreateView(RateLimitMixin, ServiceFormView):
     success_message = "Your bid was sent to the customer."
 
     def get_queryset(self):
-        return Task.objects.visible_to(self.request.user).select_related("customer")
+        return Task.objects.visible_to(self.request.user).select_related("customer", "town")
 
     def act(self, form):
         data = form.cleaned_data
@@ -42,7 +42,7 @@ class BidCreateView(RateLimitMixin, ServiceFormView):
 
 class OwnBidMixin(LoginRequiredMixin):
     def get_queryset(self):
-        return Bid.objects.filter(tasker=self.request.user).select_related("task")
+        return Bid.objects.filter(tasker=self.request.user).select_related("task__town")
 
 
 class BidEditView(OwnBidMixin, ServiceFormView):

@@ -20,6 +20,7 @@ from ..models import (
     Category,
     Task,
 )
+from ..places import DEFAULT_RADIUS, place_find
 from ..selectors import (
     reputation,
     tasks_browse,
@@ -29,6 +30,30 @@ from ..services import AlreadySubmitted
 from ..states import DomainError
 from .base import ActionView, ServiceFormView, SubmittedOnceMixin
 from .questions import question_context
+
+
+def place_message(request, task) -> None:
+    """Tell a customer whose city matched no place, or one of several of that name, what
+    the task was placed in and how to change it (the city is kept as they wrote it)."""
+    if not task.city:
+        return
+    match = place_find(task.city)
+    if match.place is None:
+        hint = ", ".join(str(place) for place in match.suggestions)
+        messages.info(
+            request,
+            f"We could not find “{task.city}” among UK towns and villages, so the task is not"
+            " in searches by distance. "
+            + (f"Did you mean {hint}? " if hint else "")
+            + "Edit the task to write the nearest town.",
+        )
+    elif match.alternatives:
+        others = " or ".join(str(place) for place in match.alternatives)
+        messages.info(
+            request,
+            f"We placed the task in {match.place}. If you meant {others}, edit the task and"
+            " write that as the city.",
+        )
 
 
 class HomeView(TemplateView):
@@ -66,8 +91,31 @@ class TaskListView(ListView):
                 initial=SavedSearchForm.initial_from(self.filter_form), auto_id="save_%s"
             )
         return super().get_context_data(
-            filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
+            filter_form=self.filter_form,
+            query_string=query.urlencode(),
+            near=self.near_context(query),
+            **kwargs,
         )
+
+    def near_context(self, query) -> dict | None:
+        """The place a distance search found, and the other places it might have meant
+        (the same name elsewhere, or close spellings of an unknown one) as links that
+        search near them instead; None without a place."""
+        match = self.filter_form.place_match
+        if match is None:
+            return None
+
+        def link(place):
+            query["near"] = str(place)
+            return {"place": place, "url": f"?{query.urlencode()}"}
+
+        data = self.filter_form.cleaned_data
+        radius = data.get("radius") or DEFAULT_RADIUS
+        return {
+            "place": match.place,
+            "radius": radius,
+            "others": [link(place) for place in match.alternatives or match.suggestions],
+        }
 
 
 class CustomerRequiredMixin(LoginRequiredMixin):
@@ -111,6 +159,7 @@ class TaskCreateView(CustomerRequiredMixin, SubmittedOnceMixin, FormView):
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, "Your task is live. Taskers can now bid on it.")
+        place_message(self.request, task)
         return redirect(task)
 
     @transaction.atomic
@@ -139,7 +188,7 @@ class TaskDetailView(DetailView):
         user = self.request.user
         tasks = (
             Task.objects.reachable_by(user)
-            .select_related("category", "customer", "agreement")
+            .select_related("category", "customer", "agreement", "town")
             .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
         )
         if user.is_authenticated:
@@ -237,6 +286,8 @@ class TaskEditView(OwnTaskMixin, ServiceFormView):
         task, user = form.instance, self.request.user
         if changed := form.task_changed_data:
             task = services.task_edit(task=task, by=user, changed=changed)
+            if "city" in changed:
+                place_message(self.request, task)
         services.photos_add(task=task, by=user, images=form.cleaned_data["photos"])
         return task
 
