@@ -165,6 +165,11 @@ task = (
     Task.objects.filter(status=Task.Status.OPEN)
     .annotate(n=Count("bids")).filter(n__gte=10).order_by("n", "pk").first()
 )
+# The task page with 20 bids (or the most there are, if no open task has 20).
+task20 = (
+    Task.objects.filter(status=Task.Status.OPEN)
+    .annotate(n=Count("bids")).filter(n__lte=20).order_by("-n", "pk").first()
+)
 subject = Review.objects.values("subject").annotate(n=Count("pk")).order_by("-n", "subject")[0]
 reviewed = User.objects.get(pk=subject["subject"])
 conversation = Conversation.objects.annotate(n=Count("messages")).order_by("-n", "pk").first()
@@ -175,7 +180,8 @@ session[BACKEND_SESSION_KEY] = "accounts.backends.EmailOrUsernameBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(json.dumps({
-    "task": task.pk, "task_bids": task.n, "profile": reviewed.username,
+    "task": task.pk, "task_bids": task.n, "task20": task20.pk, "task20_bids": task20.n,
+    "profile": reviewed.username,
     "profile_reviews": subject["n"], "conversation": conversation.pk,
     "conversation_messages": conversation.n, "user": user.username,
     "category": "gardening", "session": session.session_key,
