@@ -6,6 +6,7 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import registry
+        from tasker import listing
 
         from .account_data import PART
         from .selectors import profile_reviews, reputation
@@ -19,3 +20,5 @@ class MarketplaceConfig(AppConfig):
                 app_label=self.label, annotations=reputation, context=profile_reviews
             )
         )
+        # Every save or deletion of what a task list shows invalidates the cached lists.
+        listing.connect()

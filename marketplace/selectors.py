@@ -42,14 +42,15 @@ TASK_SORTS = {
 }
 
 
-def tasks_browse(filters: dict):
+def tasks_browse(filters: dict, *, cards: bool = True):
     """The open, public tasks matching `filters` (TaskFilterForm.filters(): q, category,
-    city, budget_min, budget_max, remote, sort; any may be missing), with what a card shows.
+    city, budget_min, budget_max, remote, sort; any may be missing), with what a card shows
+    (without it if not `cards`: a count needs none of it).
 
     The one browse query: the browse page, the home page's latest tasks and anything that
     lists tasks by a search go through it.
     """
-    tasks = Task.objects.open().public().with_card_data()
+    tasks = Task.objects.open().public()
     if q := filters.get("q"):
         tasks = tasks.search(q)
     if filters.get("category"):
@@ -62,7 +63,8 @@ def tasks_browse(filters: dict):
         tasks = tasks.filter(budget__lte=filters["budget_max"])
     if filters.get("remote"):
         tasks = tasks.filter(is_remote=True)
-    return tasks.order_by(*TASK_SORTS[filters.get("sort") or "newest"])
+    tasks = tasks.order_by(*TASK_SORTS[filters.get("sort") or "newest"])
+    return tasks.with_card_data() if cards else tasks
 
 
 def reputation(user_ref: str = "pk") -> dict:

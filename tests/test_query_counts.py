@@ -80,6 +80,21 @@ def test_browse_filtered_and_signed_in(tasker_client, customer, pinned):
     )
 
 
+def test_browse_signed_in_with_the_results_cached(tasker_client, customer, pinned):
+    """The results are the same for everybody: once rendered, a signed-in browse costs
+    its own part alone (the page is measured twice with nothing changed between)."""
+    TaskFactory(customer=customer)
+    assert tasker_client.get(BROWSE).status_code == 200
+    # the category choices of the filter form
+    pinned(tasker_client, BROWSE, SIGNED_IN + 1, grow=lambda: None)
+
+
+def test_browse_anonymous_from_the_page_cache(client, customer, pinned):
+    TaskFactory(customer=customer)
+    assert client.get(BROWSE).status_code == 200
+    pinned(client, BROWSE, 0, grow=lambda: None)
+
+
 def test_home_page(client, customer, pinned):
     TaskFactory(customer=customer)
     # the categories, the latest open tasks
