@@ -8,7 +8,9 @@ each request's CPU time (time.process_time: this process only, whatever else the
 runs) is recorded; the median is reported, in ms. Pages served from the listing cache are
 measured twice: as they are (the cache warm) and "after a change" (the listing generation
 moved on before every request, as a writer placing bids would make it), which is their
-cost when nothing is cached. Prints one JSON object: {page name: {"ms": …, "path": …}}.
+cost when nothing is cached. Each page's queries are counted too, cache warm and after a
+change. Prints one JSON object: {page name: {"path", "ms", "queries", and for pages served
+from the listing cache "ms_after_change", "queries_after_change"}}.
 """
 
 import json
@@ -20,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+CACHE_TABLE = "tasker_cache"  # the default cache's table (tasker/settings.py)
 
 
 def pages(targets: dict) -> list[tuple[str, str, bool, bool]]:
@@ -46,8 +49,13 @@ def pages(targets: dict) -> list[tuple[str, str, bool, bool]]:
     ]
 
 
-def measure(client, path: str, requests: int, before=None) -> float:
-    """The median CPU ms of `requests` GETs of `path` (after three to warm up)."""
+def measure(client, path: str, requests: int, before=None) -> tuple[float, int]:
+    """The median CPU ms of `requests` GETs of `path` (after three to warm up), and how
+    many queries the last one made (not counting those of a database cache: those are the
+    cache's cost, in the CPU time, and none on Redis)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     samples = []
     for n in range(requests + 3):
         if before:
@@ -59,7 +67,12 @@ def measure(client, path: str, requests: int, before=None) -> float:
             raise SystemExit(f"{path} answered {response.status_code}: nothing measured.")
         if n >= 3:
             samples.append(spent * 1000)
-    return statistics.median(samples)
+    if before:
+        before()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path, headers={"host": HOST})
+    page_queries = [q for q in queries.captured_queries if CACHE_TABLE not in q["sql"]]
+    return statistics.median(samples), len(page_queries)
 
 
 def main() -> None:
@@ -84,10 +97,11 @@ def main() -> None:
     results = {}
     for name, path, is_signed_in, after_change in pages(targets):
         client = signed_in if is_signed_in else anonymous
-        results[name] = {"path": path, "ms": round(measure(client, path, requests), 2)}
+        ms, queries = measure(client, path, requests)
+        results[name] = {"path": path, "ms": round(ms, 2), "queries": queries}
         if after_change and listing_changed:
-            ms = measure(client, path, requests, before=listing_changed)
-            results[name]["ms_after_change"] = round(ms, 2)
+            ms, queries = measure(client, path, requests, before=listing_changed)
+            results[name] |= {"ms_after_change": round(ms, 2), "queries_after_change": queries}
     print(json.dumps(results))
 
 

@@ -5,7 +5,8 @@ What is cached (docs/performance.md, "Caches"):
 
 - a signed-out visitor's whole browse or home page (`page_cache`), and
 - the browse page's results for everybody: the count, the cards and the pagination
-  (`cached_fragment`),
+  (`cached_fragment`), and its filter form (under a counter of its own, which only a
+  category moves),
 
 each stored with the generation it was rendered at and served only while the generation is
 still the same. Nothing expires by time alone (a short timeout only keeps "3 minutes ago"
@@ -49,28 +50,33 @@ LISTING_MODELS = [
 ]
 
 GENERATION_KEY = "listing:generation"
+# The browse filter form shows only the categories: it has a counter of its own, which
+# moves with every change of LISTING_FORM_MODELS (a bid does not render it again).
+LISTING_FORM_MODELS = ["marketplace.Category"]
+FORM_GENERATION_KEY = "listing:form-generation"
 # How long a cached list or page may live even if nothing changes: the cards say "3 minutes
 # ago", which a minute-old page still says truthfully.
 TIMEOUT = 60
 
 
-def generation() -> int | None:
-    """The current listing generation, or None when the cache cannot be reached."""
+def generation(key: str = GENERATION_KEY) -> int | None:
+    """The current listing generation (or the one named by `key`), or None when the cache
+    cannot be reached."""
     try:
-        value = cache.get(GENERATION_KEY)
+        value = cache.get(key)
         if value is None:
-            value = _start()
+            value = _start(key)
         return value
     except Exception as error:  # any cache failure: serve uncached
         _warn(error)
         return None
 
 
-def _start() -> int:
+def _start(key: str) -> int:
     # Above any generation a lost counter ever reached (it counts up from the clock), so an
     # entry stored before the counter was evicted can never match again.
-    cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
-    return cache.get(GENERATION_KEY)
+    cache.add(key, time.time_ns() // 1000, timeout=None)
+    return cache.get(key)
 
 
 # Saves that change nothing a list shows (a sign-in stamps last_login).
@@ -82,29 +88,44 @@ def listing_changed(**signal_kwargs) -> None:
     update_fields = signal_kwargs.get("update_fields")
     if update_fields and set(update_fields) in IGNORED_UPDATES:
         return
-    _bump()
+    _bump_later(GENERATION_KEY)
+
+
+def listing_form_changed(**_signal_kwargs) -> None:
+    """Something the browse filter form shows has changed (a category)."""
+    _bump_later(FORM_GENERATION_KEY)
+
+
+def _bump_later(key: str) -> None:
+    _bump(key)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_bump, robust=True)
+        transaction.on_commit(lambda: _bump(key), robust=True)
 
 
-def _bump() -> None:
+def _bump(key: str) -> None:
     try:
         try:
-            cache.incr(GENERATION_KEY)
+            cache.incr(key)
         except ValueError:  # not there yet (or evicted)
-            _start()
-            cache.incr(GENERATION_KEY)
+            _start(key)
+            cache.incr(key)
     except Exception as error:
         _warn(error)
 
 
 def connect() -> None:
-    """Call listing_changed() whenever a row of a LISTING_MODELS model is saved or deleted."""
+    """Call listing_changed() whenever a row of a LISTING_MODELS model is saved or deleted,
+    and listing_form_changed() for LISTING_FORM_MODELS."""
     for label in LISTING_MODELS:
         model = apps.get_model(label)
         uid = f"listing-{label}"
         post_save.connect(listing_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(listing_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    for label in LISTING_FORM_MODELS:
+        model = apps.get_model(label)
+        uid = f"listing-form-{label}"
+        post_save.connect(listing_form_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(listing_form_changed, sender=model, dispatch_uid=f"{uid}-delete")
 
 
 def filters_key(cleaned: dict) -> str:
@@ -123,7 +144,7 @@ def _normal(value) -> str:
         return f"{type(value).__name__}:{value.pk}"
     if isinstance(value, list | tuple | set | frozenset):
         return ",".join(sorted(_normal(v) for v in value))
-    return str(value).strip().lower() if isinstance(value, str) else str(value)
+    return str(value)
 
 
 def get_cached(key: str, current: int | None):
@@ -149,9 +170,10 @@ def put_cached(key: str, current: int | None, value) -> None:
         _warn(error)
 
 
-def cached_fragment(name: str, key: str, render) -> str:
-    """`render()`'s result, cached under `name` and `key` for this listing generation."""
-    current = generation()
+def cached_fragment(name: str, key: str, render, *, generation_key=GENERATION_KEY) -> str:
+    """`render()`'s result, cached under `name` and `key` for the current generation of
+    `generation_key` (the listing generation by default)."""
+    current = generation(generation_key)
     full_key = f"listing:{name}:{key}"
     html = get_cached(full_key, current)
     if html is None:

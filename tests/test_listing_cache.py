@@ -301,3 +301,21 @@ def test_a_change_made_while_the_cache_was_down_is_not_hidden_by_it(settings, cl
     cache.delete(listing.GENERATION_KEY)  # the counter was lost (evicted, or Redis restarted)
     TaskFactory(customer=customer, title="Mow the lawn")
     assert "Mow the lawn" in shown(client)
+
+
+def test_a_renamed_category_shows_in_the_filter_form_at_once(visitor, customer):
+    TaskFactory(customer=customer)
+    category = Category.objects.order_by("pk").first()
+    assert f">{category.name}</option>" in shown(visitor)
+    category.name = "Odd jobs and more"
+    category.save()
+    assert ">Odd jobs and more</option>" in shown(visitor)
+
+
+def test_a_bid_does_not_render_the_filter_form_again(customer, tasker):
+    task = TaskFactory(customer=customer)
+    before = listing.generation(listing.FORM_GENERATION_KEY)
+    services.bid_place(
+        task=task, by=tasker, amount=Decimal("40"), message="I can do it.", estimated_hours=None
+    )
+    assert listing.generation(listing.FORM_GENERATION_KEY) == before

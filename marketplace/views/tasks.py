@@ -91,10 +91,13 @@ class TaskListView(VisitorPageCacheMixin, TemplateView):
     def page_cache_key(self) -> str | None:
         if self.filter_form.errors:
             return None  # the page shows what was typed, and why it is wrong
-        # The form shows what was typed ("Garden " and "garden" find the same tasks, but
-        # each page shows its own words back): the raw values join the key.
+        return f"{self.form_key()}:{self.results_key()}"
+
+    def form_key(self) -> str:
+        """The filter form shows what was typed ("Garden " and "garden" find the same
+        tasks, but each page shows its own words back): its key is the raw values."""
         raw = {name: self.request.GET.getlist(name) for name in self.filter_form.fields}
-        return f"{listing.filters_key(raw)}:{self.results_key()}"
+        return listing.filters_key(raw)
 
     def results_key(self) -> str:
         return f"{listing.filters_key(self.filters)}:{self.page_number}"
@@ -126,10 +129,18 @@ class TaskListView(VisitorPageCacheMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         results = listing.cached_fragment("browse", self.results_key(), self.render_results)
-        # HTML the template engine rendered, with autoescaping, from the tasks.
-        safe_results = mark_safe(results)  # noqa: S308
+        fields = listing.cached_fragment(
+            "browse-filter",
+            self.form_key(),
+            lambda: render_to_string("marketplace/_task_filter.html", {"form": self.filter_form}),
+            generation_key=listing.FORM_GENERATION_KEY,
+        )
+        # HTML the template engine rendered, with autoescaping.
         return super().get_context_data(
-            filter_form=self.filter_form, results=safe_results, **kwargs
+            filter_form=self.filter_form,
+            filter_fields=mark_safe(fields),  # noqa: S308
+            results=mark_safe(results),  # noqa: S308
+            **kwargs,
         )
 
 
