@@ -22,8 +22,10 @@ Invalidation is one function, `listing_changed()`, called:
 It bumps at once and again when the transaction commits: a page rendered in between, from
 the rows as they were before the commit, is stored under a generation that is already gone.
 
-The cache fails open: if it cannot be reached, pages are rendered as if nothing were cached
-(and a change made meanwhile still bumps a generation no page is stored under).
+They need a cache every process shares (the default database table, or Redis): with a
+per-process cache they are off (settings.LISTING_CACHE). The cache fails open: if it cannot
+be reached, pages are rendered as if nothing were cached, and a counter that was lost starts
+again above any value it had (see _start).
 `accounts` may call `listing_changed()`: this module imports no app.
 """
 
@@ -61,7 +63,9 @@ TIMEOUT = 60
 
 def generation(key: str = GENERATION_KEY) -> int | None:
     """The current listing generation (or the one named by `key`), or None when the cache
-    cannot be reached."""
+    cannot be reached or the listing caches are off (settings.LISTING_CACHE)."""
+    if not settings.LISTING_CACHE:
+        return None
     try:
         value = cache.get(key)
         if value is None:
