@@ -8,6 +8,7 @@ more, and measures it again against the same pinned number: a query in a templat
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from marketplace import services
@@ -61,10 +62,21 @@ def more_notifications(user):
 # --- Browsing ---
 
 
+def uncached(grow):
+    """`grow`, then nothing cached: the filter form is cached under a counter that new
+    tasks do not move (tasker/listing.py), so without this the second visit would skip it."""
+
+    def both():
+        grow()
+        cache.clear()
+
+    return both
+
+
 def test_browse_anonymous(client, customer, pinned):
     TaskFactory(customer=customer)
     # the count, the page's tasks, the category choices of the filter form
-    pinned(client, BROWSE, 3, grow=more_tasks(customer))
+    pinned(client, BROWSE, 3, grow=uncached(more_tasks(customer)))
 
 
 def test_browse_filtered_and_signed_in(tasker_client, customer, pinned):
@@ -76,7 +88,7 @@ def test_browse_filtered_and_signed_in(tasker_client, customer, pinned):
         tasker_client,
         url,
         SIGNED_IN + 5,
-        grow=more_tasks(customer, title="Weed the beds", category=gardening),
+        grow=uncached(more_tasks(customer, title="Weed the beds", category=gardening)),
     )
 
 
