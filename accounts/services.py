@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tasker.errors import DomainError
 from tasker.links import absolute_url
+from tasker.listing import listing_changed
 
 from .emails import account_email
 from .models import User
@@ -41,6 +42,7 @@ def user_suspend(*, user: User, by: User, reason: str) -> None:
         "suspended_by": by,
     }
     User.objects.filter(pk=user.pk).update(**fields)
+    listing_changed()  # their tasks leave, or come back to, the public lists
     for name, value in fields.items():
         setattr(user, name, value)
     account_email(
@@ -67,6 +69,7 @@ def user_reinstate(*, user: User, by: User) -> None:
         "suspended_by": None,
     }
     User.objects.filter(pk=user.pk).update(**fields)
+    listing_changed()  # their tasks leave, or come back to, the public lists
     for name, value in fields.items():
         setattr(user, name, value)
     if was_suspended:

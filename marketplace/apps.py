@@ -9,6 +9,7 @@ class MarketplaceConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from accounts import registry
+        from tasker import listing
 
         from .account_data import PART
         from .selectors import profile_reviews, reputation
@@ -28,8 +29,11 @@ class MarketplaceConfig(AppConfig):
 
         # A photo's files go with its row however the row goes (removed by its owner, or
         # with its task in the admin), once the deletion is committed. Files are not
-        # domain logic: this is the one signal the marketplace listens to.
+        # domain logic; this and the listing cache's receivers are the only signals.
         def photo_deleted(sender, instance, **kwargs):
             transaction.on_commit(lambda: delete_photo_files(instance))
 
         post_delete.connect(photo_deleted, sender=TaskPhoto, weak=False)
+
+        # Every save or deletion of what a task list shows invalidates the cached lists.
+        listing.connect()

@@ -47,10 +47,10 @@ TASK_SORTS = {
 }
 
 
-def tasks_browse(filters: dict):
+def tasks_browse(filters: dict, *, cards: bool = True):
     """The open, public tasks matching `filters` (TaskFilterForm.filters(): q, category,
     city, budget_min, budget_max, remote, near, radius, sort; any may be missing), with what
-    a card shows.
+    a card shows (without it if not `cards`: a count needs none of it).
 
     The one browse query: the browse page, the home page's latest tasks and anything that
     lists tasks by a search go through it.
@@ -60,7 +60,7 @@ def tasks_browse(filters: dict):
     `remote` then adds the remote tasks (distance None) rather than keeping only them.
     An unknown name filters nothing by distance. `sort="distance"` needs a place.
     """
-    tasks = Task.objects.open().public().with_card_data()
+    tasks = Task.objects.open().public()
     if q := filters.get("q"):
         tasks = tasks.search(q)
     if filters.get("category"):
@@ -81,11 +81,13 @@ def tasks_browse(filters: dict):
         nearby = bounding_box(near, radius, "town__") & Q(distance__lte=radius)
         tasks = tasks.filter(nearby | Q(is_remote=True) if filters.get("remote") else nearby)
         if filters.get("sort") == "distance":
-            return tasks.order_by(F("distance").asc(nulls_last=True), "-created_at", "-id")
+            tasks = tasks.order_by(F("distance").asc(nulls_last=True), "-created_at", "-id")
+            return tasks.with_card_data() if cards else tasks
     elif filters.get("remote"):
         tasks = tasks.filter(is_remote=True)
     sort = filters.get("sort")
-    return tasks.order_by(*TASK_SORTS[sort if sort in TASK_SORTS else "newest"])
+    tasks = tasks.order_by(*TASK_SORTS[sort if sort in TASK_SORTS else "newest"])
+    return tasks.with_card_data() if cards else tasks
 
 
 def saved_search_filters(search) -> dict:

@@ -10,13 +10,44 @@ every process of one machine, and on every machine that shares the database.
 
 import base64
 import pickle
+import random
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import connections, models, router, transaction
 from django.utils.timezone import now as tz_now
 
+# One write in this many also deletes the entries that have expired (see `set`).
+PURGE_EVERY = 100
+
 
 class DatabaseCache(DjangoDatabaseCache):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        """Django's set; and, one time in PURGE_EVERY, delete every expired entry.
+
+        Django's database cache deletes an expired entry only when it is read again or when
+        the table is over MAX_ENTRIES (here a million, so that live rate-limit counters are
+        never culled). Cached pages and lists expire after a minute under keys that may never
+        be asked again (every search is one): without this the table would keep them all.
+        """
+        super().set(key, value, timeout, version)
+        if random.random() < 1 / PURGE_EVERY:  # noqa: S311 - spreads work, guards nothing
+            self.delete_expired()
+
+    def delete_expired(self) -> int:
+        """Delete every expired entry (the `expires` column is indexed); return how many."""
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        expires = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
+        with connection.cursor() as cursor:
+            # Only the quoted table name from settings goes into the SQL.
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {connection.ops.quote_name('expires')} < %s",  # noqa: S608
+                [expires],
+            )
+            return cursor.rowcount
+
     def incr(self, key, delta=1, version=None):
         key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)

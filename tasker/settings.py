@@ -135,6 +135,10 @@ else:
     }
 if CACHES["default"]["BACKEND"] == _redis_backend:
     CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
+# The task-list caches (tasker/listing.py) are invalidated through the cache itself, so
+# every process must share it: with a per-process cache (locmem) a change would show only
+# in the process that made it, so they are off unless LISTING_CACHE says otherwise.
+LISTING_CACHE = env.bool("LISTING_CACHE", default=not _cache_url.startswith("locmem"))
 # Rendered fragments whose cache key names everything they show (a task card's key holds
 # the task's last change): each process keeps its own, as nothing can go stale between them.
 CACHES["fragments"] = {

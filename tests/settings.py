@@ -47,3 +47,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Tests post far more than a person would; the throttling tests set tight limits themselves.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "100000/h")  # noqa: F405
+# One process: the task-list caches are on, as in production, though the cache is locmem.
+LISTING_CACHE = True

@@ -3,7 +3,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.forms.models import model_to_dict
 
-from accounts.models import User
+from accounts import services as account_services
 from marketplace.models import Notification, Report, Review, Task, TaskEvent
 
 from .conftest import client_for
@@ -288,10 +288,10 @@ def test_user_changelist_searches_by_email(moderator_client, customer):
     assert list(response.context["cl"].result_list) == [customer]
 
 
-def test_tasks_of_a_suspended_user_are_hidden_from_browse(client, customer):
+def test_tasks_of_a_suspended_user_are_hidden_from_browse(client, customer, moderator):
     TaskFactory(customer=customer, title="Visible while active")
     assert b"Visible while active" in client.get("/tasks/").content
-    User.objects.filter(pk=customer.pk).update(is_active=False)
+    account_services.user_suspend(user=customer, by=moderator, reason="Fake listings.")
     assert b"Visible while active" not in client.get("/tasks/").content
     assert Task.objects.count() == 1
 

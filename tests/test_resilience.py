@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from marketplace.management.commands import backup_db
 from marketplace.models import Bid
+from tasker import cache as tasker_cache
 from tasker import ratelimit
 
 from .factories import PASSWORD, TaskFactory
@@ -121,6 +122,23 @@ def test_the_database_cache_does_not_count_an_expired_entry(database_cache):
         cache.incr("old")
     with pytest.raises(ValueError):
         cache.incr("never-set")
+
+
+def test_the_database_cache_deletes_expired_entries_now_and_then(database_cache, monkeypatch):
+    for n in range(3):
+        cache.set(f"page-{n}", "<p>old</p>", timeout=60)
+    cache.set("live", 1, timeout=600)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE test_tasker_cache SET expires = %s WHERE cache_key LIKE %s",
+            [timezone.now() - timedelta(seconds=1), "%page-%"],
+        )
+    monkeypatch.setattr(tasker_cache, "PURGE_EVERY", 1)  # this time
+    cache.set("another", 2, timeout=600)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM test_tasker_cache ORDER BY cache_key")
+        keys = [row[0].split(":")[-1] for row in cursor.fetchall()]
+    assert keys == ["another", "live"]
 
 
 def test_the_production_default_cache_is_the_shared_database_cache():

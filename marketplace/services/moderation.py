@@ -2,6 +2,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from tasker.listing import listing_changed
 
 from .. import texts
 from ..models import (
@@ -35,6 +36,7 @@ def _set_hidden(obj, by: User, *, hidden: bool, reason: str) -> None:
     if isinstance(obj, TaskPhoto):  # its file leaves (or comes back to) the public storage
         photo_files_set_private(obj, private=hidden)
     type(obj).objects.filter(pk=obj.pk).update(is_hidden=hidden, hidden_reason=reason)
+    listing_changed()  # a bulk update sends no post_save
     obj.is_hidden, obj.hidden_reason = hidden, reason
     what = obj._meta.verbose_name
     if task := obj.moderated_task():

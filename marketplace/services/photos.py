@@ -10,6 +10,7 @@ from sorl.thumbnail import get_thumbnail
 
 from accounts.models import User
 from tasker.images import CleanImage, move_file
+from tasker.listing import listing_changed
 
 from ..models import MAX_PHOTOS, Task, TaskPhoto
 from ..models.photos import CARD_SIZE, GALLERY_SIZE
@@ -67,6 +68,7 @@ def _renumber(task: Task) -> None:
     for number, photo in enumerate(photos):
         photo.position = number
     TaskPhoto.objects.bulk_update(photos, ["position"])
+    listing_changed()  # the first photo is the card's; a bulk update sends no post_save
 
 
 def photo_make_thumbnails(photo_id: int) -> bool:
@@ -83,6 +85,7 @@ def photo_make_thumbnails(photo_id: int) -> bool:
         gallery_width=gallery.width,
         gallery_height=gallery.height,
     )
+    listing_changed()  # the card shows the thumbnail from now on
     return updated == 1
 
 

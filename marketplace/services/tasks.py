@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from tasker.listing import listing_changed
 
 from .. import texts
 from ..models import (
@@ -46,6 +47,7 @@ def _reject_pending_bids(task: Task) -> list[User]:
     """Reject every pending bid of the task; return their taskers."""
     taskers = _pending_bidders(task)
     task.bids.pending().update(status=Bid.Status.REJECTED, updated_at=timezone.now())
+    listing_changed()  # a bulk update sends no post_save
     return taskers
 
 

@@ -35,8 +35,10 @@ def review_blind_days() -> int:
 
 @register.simple_tag(takes_context=True)
 def page_url(context, number, param="page") -> str:
-    """The current URL's query string with only the page number changed."""
-    query = context["request"].GET.copy()
+    """The current URL's query string with only the page number changed (or, where the
+    context has a `page_query`, that query string: a page rendered without the request)."""
+    page_query = context.get("page_query")
+    query = (page_query if page_query is not None else context["request"].GET).copy()
     query[param] = number
     return f"?{query.urlencode()}"
 

@@ -2,12 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.utils.safestring import mark_safe
+from django.views.generic import DetailView, FormView, TemplateView
 
-from .. import services
+from tasker import listing
+
+from .. import paging, services
 from ..context_processors import UnreadCounts
 from ..forms import (
     BidPlaceForm,
@@ -56,7 +61,37 @@ def place_message(request, task) -> None:
         )
 
 
-class HomeView(TemplateView):
+class VisitorPageCacheMixin:
+    """Serve a signed-out visitor's whole page from the cache (tasker/listing.py).
+
+    Only a request with no session and no flash message is served from it or stored, and
+    only a response that set no cookie and used no CSRF token is stored: nothing
+    per-person ever reaches another visitor. `page_cache_key()` names what the page
+    depends on besides the listing generation (None: do not cache this one).
+    """
+
+    def page_cache_key(self) -> str | None:
+        return ""
+
+    def get(self, request, *args, **kwargs):
+        if not listing.anonymous_visitor(request):
+            return super().get(request, *args, **kwargs)
+        current = listing.generation()
+        key = self.page_cache_key()
+        if key is None or current is None:
+            return super().get(request, *args, **kwargs)
+        key = f"listing:page:{request.path}:{key}"
+        if (content := listing.get_cached(key, current)) is not None:
+            return HttpResponse(content)
+        response = super().get(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        if listing.storable(request, response):
+            listing.put_cached(key, current, response.content)
+        return response
+
+
+class HomeView(VisitorPageCacheMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -67,43 +102,90 @@ class HomeView(TemplateView):
         )
 
 
-class TaskListView(ListView):
+class TaskListView(VisitorPageCacheMixin, TemplateView):
+    """Open tasks, filtered and sorted. The results (count, cards, pages) are the same for
+    everybody with the same filters, so they are rendered without the request and cached
+    per listing generation under the form's cleaned filters (all of them: a filter added
+    to TaskFilterForm is in the key with no change here)."""
+
     template_name = "marketplace/task_list.html"
-    context_object_name = "tasks"
     paginate_by = 20
 
-    def get_queryset(self):
-        self.filter_form = TaskFilterForm(self.request.GET or None)
-        return tasks_browse(self.filter_form.filters())
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.filter_form = TaskFilterForm(request.GET or None)
+        self.filters = self.filter_form.filters()
+        self.page_number = (request.GET.get("page") or "").strip()
 
-    def paginate_queryset(self, queryset, page_size):
+    def page_cache_key(self) -> str | None:
+        if self.filter_form.errors:
+            return None  # the page shows what was typed, and why it is wrong
+        return f"{self.form_key()}:{self.results_key()}"
+
+    def form_key(self) -> str:
+        """The filter form shows what was typed ("Garden " and "garden" find the same
+        tasks, but each page shows its own words back): its key is the raw values."""
+        raw = {name: self.request.GET.getlist(name) for name in self.filter_form.fields}
+        return listing.filters_key(raw)
+
+    def results_key(self) -> str:
+        return f"{listing.filters_key(self.filters)}:{self.page_number}"
+
+    def page_query(self) -> QueryDict:
+        """The query string of the results' page links: the cleaned filters alone."""
+        query = QueryDict(mutable=True)
+        for name in sorted(self.filters):
+            value = self.filters[name]
+            if value not in (None, "", False):
+                query[name] = str(self.filter_form.fields[name].prepare_value(value))
+        return query
+
+    def render_results(self) -> str:
+        tasks = tasks_browse(self.filters, cards=False)
+        paginator = paging.CappedPaginator(
+            tasks.with_card_data(),
+            self.paginate_by,
+            count_from=tasks.order_by(),
+            cap=paging.MAX_RESULTS,
+        )
         # A bookmarked page that no longer exists shows the nearest one rather than a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        number = self.request.GET.get(self.page_kwarg)
+        number = self.page_number
         page = paginator.get_page(paginator.num_pages if number == "last" else number)
-        return paginator, page, page.object_list, page.has_other_pages()
+        context = {"page_obj": page, "paginator": paginator, "tasks": page.object_list}
+        return render_to_string(
+            "marketplace/_task_results.html", context | {"page_query": self.page_query()}
+        )
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        results = listing.cached_fragment("browse", self.results_key(), self.render_results)
+        fields = listing.cached_fragment(
+            "browse-filter",
+            self.form_key(),
+            lambda: render_to_string("marketplace/_task_filter.html", {"form": self.filter_form}),
+            generation_key=listing.FORM_GENERATION_KEY,
+        )
         if self.request.user.is_authenticated:
             kwargs["save_form"] = SavedSearchForm(
                 initial=SavedSearchForm.initial_from(self.filter_form), auto_id="save_%s"
             )
+        # HTML the template engine rendered, with autoescaping.
         return super().get_context_data(
             filter_form=self.filter_form,
-            query_string=query.urlencode(),
-            near=self.near_context(query),
+            filter_fields=mark_safe(fields),  # noqa: S308
+            results=mark_safe(results),  # noqa: S308
+            near=self.near_context(),
             **kwargs,
         )
 
-    def near_context(self, query) -> dict | None:
+    def near_context(self) -> dict | None:
         """The place a distance search found, and the other places it might have meant
         (the same name elsewhere, or close spellings of an unknown one) as links that
         search near them instead; None without a place."""
         match = self.filter_form.place_match
         if match is None:
             return None
+        query = self.request.GET.copy()
+        query.pop("page", None)
 
         def link(place):
             query["near"] = str(place)
