@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SEED_RECORD = RESULTS / "seed.json"  # how long the dataset in the bench database took
-# The bench data, and ten times it (--scale 10): the 200,000 tasks and 500,000 bids.
+# The bench data, and ten times it (--scale 10): 200,000 tasks and 500,000 bids.
 SCALES = {
     1: ["--users", "2000", "--tasks", "20000", "--bids", "100000", "--messages", "50000"],
     10: ["--users", "20000", "--tasks", "200000", "--bids", "500000", "--messages", "100000"],
