@@ -86,10 +86,14 @@ def test_no_one_line_text_field_is_left_out():
     from django.apps import apps
     from django.db import models
 
+    from marketplace.models import Place
+
+    loaded = {Place}  # the gazetteer's rows come from GeoNames' file, never from a form
     missing = [
         f"{model.__name__}.{field.name}"
         for app in ("accounts", "marketplace")
         for model in apps.get_app_config(app).get_models()
+        if model not in loaded
         for field in model._meta.get_fields()
         if type(field) is models.CharField
         and field.name not in exempt
