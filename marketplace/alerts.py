@@ -100,7 +100,9 @@ def instant_candidates(task: Task):
 def alert_task(task_id: int) -> int:
     """Email the owners of instant searches that list task `task_id` now; return how many
     emails were sent. Run on the task worker when a task is posted or edited."""
-    task = Task.objects.open().public().filter(pk=task_id).select_related("category").first()
+    task = (
+        Task.objects.open().public().filter(pk=task_id).select_related("category", "town").first()
+    )
     if task is None:
         return 0
     sent = 0
@@ -216,7 +218,7 @@ class DigestMatcher:
         is read once per run however many digests name it."""
         missing = [pk for pk in ids if pk not in self.loaded]
         if missing:
-            self.loaded.update(Task.objects.select_related("category").in_bulk(missing))
+            self.loaded.update(Task.objects.select_related("category", "town").in_bulk(missing))
         return [self.loaded[pk] for pk in ids if pk in self.loaded]
 
 

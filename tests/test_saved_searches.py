@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from marketplace.alerts import (
 )
 from marketplace.emails import search_unsubscribe_token
 from marketplace.models import Category, SavedSearch, Task, TaskAlert
+from marketplace.places import place_for_city
 
 from .command_helpers import run
 from .conftest import client_for
@@ -475,6 +478,19 @@ def test_a_digest_moves_the_watermark_on_with_its_email(daily, customer, tasker)
     assert send_digests().tasks == 1
     assert "Fence number 2" in alerts_to(tasker)[-1].subject
     assert set(TaskAlert.objects.values_list("task", flat=True)) == {second.pk}
+
+
+def test_a_digest_costs_as_many_queries_for_one_task_as_for_many(daily, customer):
+    cardiff = place_for_city("Cardiff")
+
+    def queries_for(count: int) -> int:
+        for n in range(count):
+            fence(customer, title=f"Fence {count}.{n}", town=cardiff)
+        with CaptureQueriesContext(connection) as queries:
+            assert send_digests().tasks == count
+        return len(queries)
+
+    assert queries_for(1) == queries_for(6)
 
 
 def test_a_search_with_no_new_match_keeps_no_watermark(daily, customer):
