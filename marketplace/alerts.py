@@ -15,7 +15,7 @@ from datetime import timedelta
 from itertools import batched
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from .emails import task_alert_email
@@ -100,7 +100,9 @@ def instant_candidates(task: Task):
 def alert_task(task_id: int) -> int:
     """Email the owners of instant searches that list task `task_id` now; return how many
     emails were sent. Run on the task worker when a task is posted or edited."""
-    task = Task.objects.open().public().filter(pk=task_id).select_related("category").first()
+    task = (
+        Task.objects.open().public().filter(pk=task_id).select_related("category", "town").first()
+    )
     if task is None:
         return 0
     sent = 0
@@ -154,19 +156,23 @@ class DigestMatcher:
 
     Each distinct part of the searches' filters (the keywords "fence", the city "Cardiff",
     the category Gardening…) is run once through the browse query, limited to the tasks
-    posted or changed in the last DIGEST_WINDOW; a search's matches are the tasks in all of
-    its parts' lists, as the browse page would list them with all its filters at once.
+    changed in the run's span (after the oldest watermark, at most DIGEST_WINDOW back, up
+    to `now`); a search's matches are the tasks in all of its parts' lists, as the browse
+    page would list them with all its filters at once, changed after its own watermark.
     """
 
-    def __init__(self, now) -> None:
-        recent = Q(created_at__gte=now - DIGEST_WINDOW) | Q(updated_at__gte=now - DIGEST_WINDOW)
-        self.recent = recent
-        # Every open, public task of the window: (created, id) to sort by, and its customer.
+    def __init__(self, now, since=None) -> None:
+        self.now = now
+        self.oldest = now - DIGEST_WINDOW
+        start = max(since, self.oldest) if since else self.oldest
+        self.recent = Q(updated_at__gt=start, updated_at__lte=now)
+        # Every open, public task of the span: (created, id) to sort by, its customer, and
+        # when it last changed.
         self.tasks = {
-            pk: (created, customer)
-            for pk, created, customer in tasks_browse({})
-            .filter(recent)
-            .values_list("pk", "created_at", "customer_id")
+            pk: (created, customer, updated)
+            for pk, created, customer, updated in tasks_browse({})
+            .filter(self.recent)
+            .values_list("pk", "created_at", "customer_id", "updated_at")
         }
         self.parts: dict[tuple, set[int]] = {}
         self.loaded: dict[int, Task] = {}
@@ -186,7 +192,8 @@ class DigestMatcher:
         return self.parts[key]
 
     def matches(self, search: SavedSearch) -> list[int]:
-        """The ids of the tasks new for `search`, newest first."""
+        """The ids of the tasks new for `search`, newest first: posted after it was saved,
+        changed after its watermark, never alerted for it, not its owner's."""
         parts = filter_parts(saved_search_filters(search))
         lists = sorted((self._part(key, values) for key, values in parts.items()), key=len)
         if not lists:
@@ -194,9 +201,15 @@ class DigestMatcher:
         found = lists[0].intersection(*lists[1:])
         sent = self.sent.get(search.pk, ())
         owner, saved = search.owner_id, search.created_at
+        after = max(search.digested_up_to or self.oldest, self.oldest)
         tasks = self.tasks
         fresh = (
-            pk for pk in found if pk not in sent and tasks[pk][1] != owner and tasks[pk][0] > saved
+            pk
+            for pk in found
+            if pk not in sent
+            and tasks[pk][1] != owner
+            and tasks[pk][0] > saved
+            and tasks[pk][2] > after
         )
         return sorted(fresh, key=lambda pk: (tasks[pk][0], pk), reverse=True)
 
@@ -205,7 +218,7 @@ class DigestMatcher:
         is read once per run however many digests name it."""
         missing = [pk for pk in ids if pk not in self.loaded]
         if missing:
-            self.loaded.update(Task.objects.select_related("category").in_bulk(missing))
+            self.loaded.update(Task.objects.select_related("category", "town").in_bulk(missing))
         return [self.loaded[pk] for pk in ids if pk in self.loaded]
 
 
@@ -217,20 +230,31 @@ DIGESTS_PER_COMMIT = 50
 def send_digests(*, dry_run: bool = False, on_search=None) -> DigestResult:
     """Send each daily search's digest of new matches; with `dry_run`, only count them.
 
-    Safe to run again at once: what was sent is recorded, and a second run finds nothing.
-    One browse query per distinct filter (DigestMatcher); for each digest, two queries to
-    record its tasks and one to queue the email, DIGESTS_PER_COMMIT to a transaction.
+    Safe to run again at once, and twice at the same time: each search's watermark
+    (`digested_up_to`) moves on to this run's start with its email, so the next run looks
+    only at what changed since, and a run that finds the watermark moved by another sends
+    nothing for that search. One browse query per distinct filter (DigestMatcher); for
+    each digest, one query to move the watermark, two to record its tasks and one to queue
+    the email, DIGESTS_PER_COMMIT to a transaction.
     """
-    matcher = DigestMatcher(timezone.now())
+    now = timezone.now()
+    searches = digest_searches()
+    # The run looks back to the oldest watermark (DIGEST_WINDOW if a search has none).
+    marks = searches.aggregate(
+        oldest=Min("digested_up_to"), never=Count("pk", filter=Q(digested_up_to__isnull=True))
+    )
+    matcher = DigestMatcher(now, since=None if marks["never"] else marks["oldest"] or now)
     result = DigestResult()
-    for batch in batched(digest_searches().iterator(chunk_size=500), DIGESTS_PER_COMMIT):
+    for batch in batched(searches.iterator(chunk_size=500), DIGESTS_PER_COMMIT):
         with transaction.atomic():
             for search in batch:
                 result.searches += 1
                 ids = matcher.matches(search)
                 tasks = matcher.load(ids[:DIGEST_MAX_TASKS])
                 if tasks and not dry_run:
-                    tasks = _deliver(search, tasks, ids, result=result)
+                    tasks = deliver(search, tasks, more=len(ids) > DIGEST_MAX_TASKS, now=now)
+                    result.failed += tasks is None
+                    tasks = tasks or []
                 if tasks:
                     result.emails += 1
                     result.tasks += len(tasks)
@@ -239,23 +263,38 @@ def send_digests(*, dry_run: bool = False, on_search=None) -> DigestResult:
     return result
 
 
-def _deliver(search: SavedSearch, tasks: list[Task], ids: list[int], *, result) -> list[Task]:
-    """Record and queue one digest, both or neither; return the tasks it names.
+class _Lost(Exception):
+    """Another run sent this digest first (its watermark moved meanwhile)."""
 
-    Every new match (`ids`) is recorded, also those past the first DIGEST_MAX_TASKS that
-    the email only links to, so the next run does not send them again. A task another
-    run recorded meanwhile is left out. If the email cannot be queued, nothing is
-    recorded, and the next run tries again.
+
+def deliver(search: SavedSearch, tasks: list[Task], *, more: bool, now) -> list[Task] | None:
+    """Move the search's watermark on to `now`, record the tasks named and queue the
+    email: all or nothing. Return the tasks it names ([] if another run sent this digest
+    first), or None if the email could not be queued (then nothing is recorded, and the
+    next run tries again).
+
+    Only the tasks named are recorded; those past the first DIGEST_MAX_TASKS, which the
+    email only links to, are behind the watermark and not sent again. The watermark moves
+    only from the value this run read: rowcount 1 means this run sends, 0 that another
+    run did (a conditional update, race-safe on SQLite and PostgreSQL alike).
     """
     try:
         with transaction.atomic():
-            claimed = set(claim(search, ids))
-            more = any(pk in claimed for pk in ids[DIGEST_MAX_TASKS:])
+            moved = (
+                SavedSearch.objects.filter(pk=search.pk, digested_up_to=search.digested_up_to)
+                if search.digested_up_to
+                else SavedSearch.objects.filter(pk=search.pk, digested_up_to__isnull=True)
+            ).update(digested_up_to=now)
+            if moved != 1:
+                raise _Lost
+            claimed = set(claim(search, [task.pk for task in tasks]))
             tasks = [task for task in tasks if task.pk in claimed]
             if tasks:
                 task_alert_email(search, tasks, more=more).send()
+    except _Lost:
+        return []
     except Exception:
         logger.exception("Could not queue the digest of saved search %s", search.pk)
-        result.failed += 1
-        return []
+        return None
+    search.digested_up_to = now
     return tasks

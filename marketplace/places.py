@@ -9,8 +9,18 @@ import difflib
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import ASin, Cos, Least, Lower, Power, Radians, Sin, Sqrt
+from django.db.models import F, FloatField, Q, Subquery, Value
+from django.db.models.functions import (
+    Abs,
+    ASin,
+    Cos,
+    Least,
+    Lower,
+    Power,
+    Radians,
+    Sin,
+    Sqrt,
+)
 
 from .models import Place
 
@@ -105,13 +115,43 @@ def place_for_city(city: str) -> Place | None:
     return place_find(city).place if city.strip() else None
 
 
-def bounding_box(place: Place, miles: float, prefix: str = "") -> Q:
+@dataclass
+class NamedPlace:
+    """The place a name matches (as place_find picks it: the most populous of the name,
+    in the region if one is given), as subqueries rather than a row: its coordinates go
+    into the query that needs them, at no query of their own. None of it if unknown."""
+
+    latitude: Subquery
+    longitude: Subquery
+
+    @classmethod
+    def of(cls, text: str) -> "NamedPlace":
+        key, region = _split_region(" ".join(text.split()))
+        places = _named(key).filter(**({"region": region} if region else {}))
+        first = places.order_by("-population", "pk")
+        return cls(
+            Subquery(first.values("latitude")[:1], output_field=FloatField()),
+            Subquery(first.values("longitude")[:1], output_field=FloatField()),
+        )
+
+
+def _radians(degrees):
+    if isinstance(degrees, int | float):
+        return Value(math.radians(degrees))
+    return Radians(degrees)
+
+
+def bounding_box(place: Place | NamedPlace, miles: float, prefix: str = "") -> Q:
     """Rows whose latitude/longitude (at `prefix`) lie in the square around `place` that
     holds its circle of `miles`: cheap on the indexed columns, exact filtering follows."""
     dlat = miles / MILES_PER_DEGREE_LATITUDE
     # A degree of longitude shrinks towards the poles; use the box's edge nearest a pole.
-    far_lat = min(abs(place.latitude) + dlat, 89.0)
-    dlon = miles / (MILES_PER_DEGREE_LATITUDE * math.cos(math.radians(far_lat)))
+    if isinstance(place, NamedPlace):
+        far_lat = Least(Abs(place.latitude) + Value(dlat), Value(89.0))
+        dlon = Value(miles / MILES_PER_DEGREE_LATITUDE) / Cos(Radians(far_lat))
+    else:
+        far_lat = min(abs(place.latitude) + dlat, 89.0)
+        dlon = miles / (MILES_PER_DEGREE_LATITUDE * math.cos(math.radians(far_lat)))
     return Q(
         **{
             f"{prefix}latitude__range": (place.latitude - dlat, place.latitude + dlat),
@@ -120,10 +160,10 @@ def bounding_box(place: Place, miles: float, prefix: str = "") -> Q:
     )
 
 
-def distance_miles(place: Place, prefix: str = ""):
+def distance_miles(place: Place | NamedPlace, prefix: str = ""):
     """The great-circle (haversine) distance in miles from `place` to the row's
     latitude/longitude at `prefix`, computed by the database (SQLite and PostgreSQL)."""
-    lat1, lon1 = Value(math.radians(place.latitude)), Value(math.radians(place.longitude))
+    lat1, lon1 = _radians(place.latitude), _radians(place.longitude)
     lat2, lon2 = Radians(F(f"{prefix}latitude")), Radians(F(f"{prefix}longitude"))
     half_chord = Power(Sin((lat2 - lat1) / 2), 2) + Cos(lat1) * Cos(lat2) * Power(
         Sin((lon2 - lon1) / 2), 2

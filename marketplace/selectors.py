@@ -35,7 +35,7 @@ from .models import (
     TaskAlert,
     TaskPhoto,
 )
-from .places import DEFAULT_RADIUS, bounding_box, distance_miles, place_find
+from .places import DEFAULT_RADIUS, NamedPlace, bounding_box, distance_miles, place_find
 from .subqueries import row_average, row_count, row_total
 
 # The browse page's orders; each ends on the id so that pages never share or skip a task.
@@ -145,21 +145,27 @@ SUGGESTION_SKILLS = 10
 
 
 def suggested_tasks(user):
-    """Open tasks to suggest to `user` as a tasker ("new tasks for you"): in their city,
+    """Open tasks to suggest to `user` as a tasker ("new tasks for you"): in their area
+    (within DEFAULT_RADIUS miles of the place their city names, or in a city of that name),
     with one of their skills in the title or the category's name, or found for one of
     their saved searches (the alert log holds what the browse query matched for each);
-    newest first, none of their own and none they have bid on. One query.
+    newest first, none of their own and none they have bid on.
+
+    One query: the place is looked up by subqueries inside it (as place_find picks it),
+    and the area is the browse query's bounding box and distance around it. A city that
+    names no place matches by name only.
     """
     near = Q(pk__in=TaskAlert.objects.filter(search__owner=user).values("task"))
-    if city := user.city.strip():
-        near |= Q(city_lower=city.lower())
+    tasks = Task.objects.public().open()
+    if city := " ".join(user.city.split()):
+        place = NamedPlace.of(city)
+        tasks = tasks.alias(city_lower=Lower("city"), distance=distance_miles(place, "town__"))
+        area = bounding_box(place, DEFAULT_RADIUS, "town__") & Q(distance__lte=DEFAULT_RADIUS)
+        near |= area | Q(city_lower=city.lower())
     for skill in user.skill_list()[:SUGGESTION_SKILLS]:
         near |= Q(title__icontains=skill) | Q(category__name__icontains=skill)
     return (
-        Task.objects.public()
-        .open()
-        .alias(city_lower=Lower("city"))
-        .filter(near)
+        tasks.filter(near)
         .exclude(customer=user)
         .exclude(Exists(Bid.objects.filter(task=OuterRef("pk"), tasker=user)))
         .with_card_data()

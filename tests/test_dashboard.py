@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from marketplace.alerts import alert_task
 from marketplace.models import REVIEW_BLIND_DAYS, Agreement, Bid, Task
+from marketplace.places import place_for_city
 
 from .conftest import client_for
 from .factories import (
@@ -163,6 +164,21 @@ def test_a_new_taskers_dashboard_suggests_open_tasks_in_their_city_or_skills(db,
     for task in (in_my_city, by_skill, by_category):
         assert f'href="{task.get_absolute_url()}"' in html
     assert 'href="/tasks/">See all open tasks</a>' in html
+
+
+def test_a_taskers_area_is_ten_miles_around_their_city(db, customer):
+    me = TaskerFactory(city="cardiff ", skills="")
+    penarth = TaskFactory(customer=customer, city="Penarth", town=place_for_city("Penarth"))
+    TaskFactory(customer=customer, city="Leeds", town=place_for_city("Leeds"))
+    TaskFactory(customer=customer, city="Newport", town=place_for_city("Newport, Wales"))
+    assert list(client_for(me).get(DASHBOARD).context["suggestions"]) == [penarth]
+
+
+def test_a_city_that_names_no_place_suggests_tasks_in_a_city_of_that_name(db, customer):
+    me = TaskerFactory(city="Nowhere Green", skills="")
+    here = TaskFactory(customer=customer, city="Nowhere green")
+    TaskFactory(customer=customer, city="Penarth", town=place_for_city("Penarth"))
+    assert list(client_for(me).get(DASHBOARD).context["suggestions"]) == [here]
 
 
 def test_at_most_six_tasks_are_suggested_newest_first(db, customer):

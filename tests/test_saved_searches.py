@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,11 +18,13 @@ from marketplace.alerts import (
     DigestMatcher,
     alert_task,
     claim,
+    deliver,
     matching_tasks,
     send_digests,
 )
 from marketplace.emails import search_unsubscribe_token
 from marketplace.models import Category, SavedSearch, Task, TaskAlert
+from marketplace.places import place_for_city
 
 from .command_helpers import run
 from .conftest import client_for
@@ -31,7 +35,7 @@ from .factories import (
     TaskFactory,
     category,
 )
-from .helpers import messages_of, page_form, snapshot
+from .helpers import messages_of, page_form, race, snapshot
 
 F = SavedSearch.Frequency
 BROWSE = reverse("marketplace:task_list")
@@ -101,6 +105,44 @@ def test_a_saved_search_emails_its_owner_the_matching_task_only(
     assert "Leeds" not in email.body
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert list(TaskAlert.objects.values_list("search", "task")) == [(search.pk, match.pk)]
+
+
+@pytest.mark.parametrize("frequency", ["instant", "daily"])
+def test_fence_near_cardiff_emails_the_penarth_task_and_not_the_leeds_one(
+    frequency, tasker, tasker_client, customer_client, django_capture_on_commit_callbacks
+):
+    """A tasker saves "fence within 10 miles of Cardiff" from the browse page; a customer
+    posts a fence job in Penarth (about 3 miles away) and one in Leeds through the task
+    form; the tasker gets one email, naming the Penarth task only."""
+    data = save_form(tasker_client, "near=Cardiff&radius=10&q=fence")
+    # The place as the page found it ("Cardiff, Wales"), so the search keeps that place.
+    assert (data["q"], data["near"], data["radius"]) == ("fence", "Cardiff, Wales", "10")
+    response = tasker_client.post(
+        CREATE, data | {"name": "Fences near Cardiff", "frequency": frequency}
+    )
+    assert response.status_code == 302
+    search = SavedSearch.objects.get(owner=tasker)
+    assert (search.q, search.near, search.radius) == ("fence", "Cardiff, Wales", 10)
+
+    form = page_form(customer_client.get(reverse("marketplace:task_create")))
+    for city in ("Penarth", "Leeds"):
+        posted = form | task_data(title=f"Mend a garden fence in {city}", city=city)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = customer_client.post(reverse("marketplace:task_create"), posted)
+        assert response.status_code == 302, response.content.decode()[:2000]
+    penarth = Task.objects.get(city="Penarth")
+    assert str(penarth.town) == "Penarth, Wales"
+    if frequency == "daily":
+        assert alerts_to(tasker) == []  # not instantly
+        assert run("send_task_alerts").startswith("Sent 1 digest naming 1 task")
+
+    [email] = alerts_to(tasker)
+    assert "Mend a garden fence in Penarth" in email.subject + email.body
+    assert f"http://127.0.0.1:8000{penarth.get_absolute_url()}" in email.body
+    assert "Leeds" not in email.subject + email.body
+    assert list(TaskAlert.objects.values_list("search", "task")) == [(search.pk, penarth.pk)]
+    run("send_task_alerts")
+    assert len(alerts_to(tasker)) == 1  # and never again
 
 
 # --- Saving: the browse page's form, and bad input ---
@@ -400,9 +442,13 @@ def test_a_long_digest_names_the_newest_and_links_to_the_rest(daily, customer, t
     [email] = alerts_to(tasker)
     assert email.subject == f"{DIGEST_MAX_TASKS}+ new tasks for “{daily.name}”"
     assert daily.browse_url().replace("&", "&amp;") in email.alternatives[0][0]
-    # The ones it only links to are not sent the next day either.
+    # The ones it only links to are not sent the next day either: they are behind the
+    # watermark, and only the tasks named are recorded.
     assert send_digests().emails == 0
-    assert TaskAlert.objects.filter(search=daily).count() == DIGEST_MAX_TASKS + 2
+    named = set(Task.objects.order_by("-created_at", "-id")[:DIGEST_MAX_TASKS])
+    assert {alert.task for alert in TaskAlert.objects.filter(search=daily)} == named
+    daily.refresh_from_db()
+    assert daily.digested_up_to is not None
 
 
 def test_the_instant_and_the_digest_never_send_the_same_task(daily, customer):
@@ -410,6 +456,94 @@ def test_the_instant_and_the_digest_never_send_the_same_task(daily, customer):
     assert claim(daily, [task.pk]) == [task.pk]
     assert send_digests().emails == 0
     assert mail.outbox == []
+
+
+def test_a_digest_moves_the_watermark_on_with_its_email(daily, customer, tasker):
+    first = fence(customer, title="Fence number 1")
+    assert daily.digested_up_to is None
+    before = timezone.now()
+    assert send_digests().emails == 1
+    daily.refresh_from_db()
+    assert before <= daily.digested_up_to <= timezone.now()
+    mark = daily.digested_up_to
+    # Nothing new: no email, and the watermark stays where it is.
+    assert send_digests().emails == 0
+    daily.refresh_from_db()
+    assert daily.digested_up_to == mark
+    # A task changed behind the watermark is not looked at again.
+    Task.objects.filter(pk=first.pk).update(updated_at=mark - datetime.timedelta(seconds=1))
+    TaskAlert.objects.all().delete()
+    assert send_digests().emails == 0
+    second = fence(customer, title="Fence number 2")
+    assert send_digests().tasks == 1
+    assert "Fence number 2" in alerts_to(tasker)[-1].subject
+    assert set(TaskAlert.objects.values_list("task", flat=True)) == {second.pk}
+
+
+def test_a_digest_costs_as_many_queries_for_one_task_as_for_many(daily, customer):
+    cardiff = place_for_city("Cardiff")
+
+    def queries_for(count: int) -> int:
+        for n in range(count):
+            fence(customer, title=f"Fence {count}.{n}", town=cardiff)
+        with CaptureQueriesContext(connection) as queries:
+            assert send_digests().tasks == count
+        return len(queries)
+
+    assert queries_for(1) == queries_for(6)
+
+
+def test_a_search_with_no_new_match_keeps_no_watermark(daily, customer):
+    fence(customer, city="Leeds")
+    assert send_digests().emails == 0
+    daily.refresh_from_db()
+    assert daily.digested_up_to is None
+
+
+def test_an_edit_that_newly_matches_after_a_digest_is_in_the_next_one(
+    daily, customer, tasker, django_capture_on_commit_callbacks
+):
+    fence(customer)
+    newport = fence(customer, city="Newport", title="Fence in Newport")
+    assert send_digests().tasks == 1
+    newport.city = "Cardiff"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_edit(task=newport, by=customer, changed=["city"])
+    assert send_digests().tasks == 1
+    assert "Fence in Newport" in alerts_to(tasker)[-1].subject
+    assert send_digests().emails == 0
+
+
+def test_a_digest_another_run_sent_first_is_not_sent_again(daily, customer, tasker):
+    fence(customer)
+    stale = SavedSearch.objects.get(pk=daily.pk)  # as read by a run that started earlier
+    assert send_digests().emails == 1
+    daily.refresh_from_db()
+    # The later run's conditional update finds the watermark moved: it sends nothing,
+    # records nothing and leaves the watermark where the winner put it.
+    tasks = list(Task.objects.all())
+    later = timezone.now() + datetime.timedelta(minutes=1)
+    assert deliver(stale, tasks, more=False, now=later) == []
+    assert len(alerts_to(tasker)) == 1
+    assert SavedSearch.objects.get(pk=daily.pk).digested_up_to == daily.digested_up_to
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_digest_runs_send_each_digest_once(customer):
+    saved = timezone.now() - datetime.timedelta(hours=1)
+    searches = [
+        SavedSearchFactory(q="fence", frequency=F.DAILY, created_at=saved) for _ in range(3)
+    ]
+    for n in range(3):
+        fence(customer, title=f"Fence number {n}")
+
+    outcomes = race(4, lambda i: send_digests())
+
+    assert not [o for o in outcomes if isinstance(o, BaseException)], outcomes
+    assert sum(o.emails for o in outcomes) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(s.owner.email for s in searches)
+    assert TaskAlert.objects.count() == 9
+    assert SavedSearch.objects.filter(digested_up_to__isnull=True).count() == 0
 
 
 # --- One-click unsubscribe ---

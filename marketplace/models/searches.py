@@ -55,6 +55,10 @@ class SavedSearch(models.Model):
         validators=[single_line],
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The daily digest's watermark: the tasks posted or changed up to this time have been
+    # considered for it (None: no digest yet). Each digest run looks only at the tasks
+    # changed since, and moves it on in the transaction that queues the email.
+    digested_up_to = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
