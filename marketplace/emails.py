@@ -86,6 +86,14 @@ def read_search_unsubscribe_token(token: str) -> int:
     return data["s"]
 
 
+def task_link(task) -> str:
+    """A task's absolute address, kept on the instance: a digest run names the same task
+    (one instance per run, DigestMatcher.load) in many searches' emails."""
+    if not hasattr(task, "_link"):
+        task._link = absolute_url(task.get_absolute_url())
+    return task._link
+
+
 def task_alert_email(search, tasks, *, more: bool = False) -> EmailMultiAlternatives:
     """The email naming new tasks that match `search`: one for an instant alert, a list
     for a daily digest (`more`: further matches are on the search's page)."""
@@ -96,7 +104,7 @@ def task_alert_email(search, tasks, *, more: bool = False) -> EmailMultiAlternat
     context = {
         "user": user,
         "search": search,
-        "tasks": [(task, absolute_url(task.get_absolute_url())) for task in tasks],
+        "tasks": [(task, task_link(task)) for task in tasks],
         "more": more,
         "search_url": absolute_url(search.browse_url()),
         "unsubscribe_url": unsubscribe_url,
