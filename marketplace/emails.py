@@ -51,20 +51,34 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": absolute_url(reverse("marketplace:email_preferences")),
     }
-    # One line, whatever the text holds (a cancellation reason may span lines).
-    subject = " ".join(notification.text.split())
+    return _unsubscribable_email(
+        subject=notification.text,
+        template="emails/notification",
+        context=context,
+        to=user.email,
+        unsubscribe_url=unsubscribe_url,
+    )
+
+
+def _unsubscribable_email(
+    *, subject: str, template: str, context: dict, to: str, unsubscribe_url: str
+) -> EmailMultiAlternatives:
+    """An email in text and HTML (`template` + .txt/.html) with a one-click unsubscribe
+    header (RFC 8058). The subject is one line of at most 100 characters, whatever the text
+    holds (a cancellation reason may span lines)."""
+    subject = " ".join(subject.split())
     if len(subject) > 100:
         subject = subject[:99] + "…"
     email = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("emails/notification.txt", context),
-        to=[user.email],
+        body=render_to_string(f"{template}.txt", context),
+        to=[to],
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    email.attach_alternative(render_to_string("emails/notification.html", context), "text/html")
+    email.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return email
 
 
@@ -114,17 +128,10 @@ def task_alert_email(search, tasks, *, more: bool = False) -> EmailMultiAlternat
         subject = f"New task for “{search.name}”: {tasks[0].title}"
     else:
         subject = f"{len(tasks)}{'+' if more else ''} new tasks for “{search.name}”"
-    subject = " ".join(subject.split())
-    if len(subject) > 100:
-        subject = subject[:99] + "…"
-    email = EmailMultiAlternatives(
+    return _unsubscribable_email(
         subject=subject,
-        body=render_to_string("emails/task_alert.txt", context),
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        template="emails/task_alert",
+        context=context,
+        to=user.email,
+        unsubscribe_url=unsubscribe_url,
     )
-    email.attach_alternative(render_to_string("emails/task_alert.html", context), "text/html")
-    return email
