@@ -17,7 +17,7 @@ from marketplace.models import (
     Task,
 )
 
-from .factories import AgreementFactory, TaskFactory
+from .factories import AgreementFactory, TaskFactory, category
 
 NOT_COMPARED = {"axes", "sessions"}
 
@@ -233,3 +233,17 @@ def race(n: int, action) -> list:
         thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads), "a racer hung"
     return outcomes
+
+
+def task_data(**overrides) -> dict:
+    """What the task form posts for a valid task, with any field changed."""
+    due = timezone.localdate() + datetime.timedelta(days=7)
+    return {
+        "title": "Paint the garden fence",
+        "description": "About twenty metres of fence; paint and brushes are in the shed.",
+        "category": category().pk,
+        "budget": "120.00",
+        "city": "Leeds",
+        "postcode": "LS1 1AA",
+        "due_date": due.isoformat(),
+    } | overrides

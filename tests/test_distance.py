@@ -13,8 +13,7 @@ from marketplace.places import place_find, place_for_city
 from marketplace.selectors import tasks_browse
 
 from .factories import TaskFactory
-from .helpers import messages_of, page_form
-from .test_tasks import task_data
+from .helpers import messages_of, page_form, task_data
 
 BROWSE = reverse("marketplace:task_list")
 

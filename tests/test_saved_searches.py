@@ -35,7 +35,7 @@ from .factories import (
     TaskFactory,
     category,
 )
-from .helpers import messages_of, page_form, race, snapshot
+from .helpers import messages_of, page_form, race, snapshot, task_data
 
 F = SavedSearch.Frequency
 BROWSE = reverse("marketplace:task_list")
@@ -43,23 +43,24 @@ CREATE = reverse("marketplace:saved_search_create")
 LIST = reverse("marketplace:saved_search_list")
 
 
-def task_data(**overrides) -> dict:
-    due = timezone.localdate() + datetime.timedelta(days=7)
-    return {
-        "title": "Mend a garden fence",
-        "description": "Three panels blew down in the storm; the posts are still sound.",
-        "category": category().pk,
-        "budget": "150.00",
-        "city": "Cardiff",
-        "postcode": "",
-        "due_date": due.isoformat(),
-    } | overrides
+def fence_in_cardiff(**overrides) -> dict:
+    """The task form's data for the fence job these alerts are about."""
+    return task_data(
+        **{
+            "title": "Mend a garden fence",
+            "description": "Three panels blew down in the storm; the posts are still sound.",
+            "budget": "150.00",
+            "city": "Cardiff",
+            "postcode": "",
+        }
+        | overrides
+    )
 
 
 def post_task(client, django_capture_on_commit_callbacks, **fields) -> Task:
     """Post a task through the page, running what is queued after commit (the alerts)."""
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("marketplace:task_create"), task_data(**fields))
+        response = client.post(reverse("marketplace:task_create"), fence_in_cardiff(**fields))
     assert response.status_code == 302, response.content.decode()[:2000]
     return Task.objects.get(title=fields.get("title", "Mend a garden fence"), city=fields["city"])
 
@@ -126,7 +127,7 @@ def test_fence_near_cardiff_emails_the_penarth_task_and_not_the_leeds_one(
 
     form = page_form(customer_client.get(reverse("marketplace:task_create")))
     for city in ("Penarth", "Leeds"):
-        posted = form | task_data(title=f"Mend a garden fence in {city}", city=city)
+        posted = form | fence_in_cardiff(title=f"Mend a garden fence in {city}", city=city)
         with django_capture_on_commit_callbacks(execute=True):
             response = customer_client.post(reverse("marketplace:task_create"), posted)
         assert response.status_code == 302, response.content.decode()[:2000]

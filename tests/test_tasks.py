@@ -12,21 +12,8 @@ from marketplace.forms import TaskForm
 from marketplace.models import Agreement, Bid, Category, Notification, Task, TaskEvent
 from marketplace.states import DomainError
 
-from .factories import BidFactory, CustomerFactory, TaskFactory, category
-from .helpers import make_agreement, messages_of, snapshot
-
-
-def task_data(**overrides) -> dict:
-    due = timezone.localdate() + datetime.timedelta(days=7)
-    return {
-        "title": "Paint the garden fence",
-        "description": "About twenty metres of fence; paint and brushes are in the shed.",
-        "category": category().pk,
-        "budget": "120.00",
-        "city": "Leeds",
-        "postcode": "LS1 1AA",
-        "due_date": due.isoformat(),
-    } | overrides
+from .factories import BidFactory, CustomerFactory, TaskFactory
+from .helpers import make_agreement, messages_of, snapshot, task_data
 
 
 def url(name, task) -> str:
