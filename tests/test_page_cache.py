@@ -216,3 +216,17 @@ def test_a_flash_message_is_shown_once_and_never_stored(customer, tasker, task):
     assert "Your bid was withdrawn." in response.content.decode()
     assert "Your bid was withdrawn." not in shown(tom, task.get_absolute_url())
     assert "Your bid was withdrawn." not in shown(tom, task.get_absolute_url())
+
+
+def test_a_conversation_is_served_again_until_the_other_person_writes(
+    customer, tasker, task, django_assert_num_queries
+):
+    conversation = services.conversation_start(task=task, by=tasker)
+    services.message_send(conversation=conversation, by=tasker, body="Hello Carol")
+    carol, url = client_for(customer), conversation.get_absolute_url()
+    assert "Hello Carol" in shown(carol, url)  # read now: the unread mark goes
+    twice(carol, url)
+    with django_assert_num_queries(3):  # the session, the user, the conversation
+        shown(carol, url)
+    services.message_send(conversation=conversation, by=tasker, body="Are you there?")
+    assert "Are you there?" in shown(carol, url)

@@ -51,7 +51,9 @@ class ParticipantConversationMixin(LoginRequiredMixin):
         return Conversation.objects.of(self.request.user).select_related("user_a", "user_b", "task")
 
 
-class ConversationDetailView(ParticipantConversationMixin, RateLimitMixin, ServiceFormView):
+class ConversationDetailView(
+    ParticipantConversationMixin, RateLimitMixin, PageCacheMixin, ServiceFormView
+):
     """The messages, oldest first, opening on the latest page; a reply form below."""
 
     ratelimit_scope = "message"
