@@ -7,6 +7,7 @@ from django.db import transaction
 from sorl.thumbnail import get_thumbnail
 
 from tasker.images import CleanImage
+from tasker.listing import listing_changed
 
 from .models import User
 
@@ -31,6 +32,7 @@ def user_photo_set(*, user: User, image: CleanImage | None) -> None:
             user.photo, f"{AVATAR_SIDE}x{AVATAR_SIDE}", crop="center"
         ).name
     User.objects.filter(pk=user.pk).update(photo=user.photo.name, photo_thumb=user.photo_thumb)
+    listing_changed()  # every avatar of theirs; a bulk update sends no post_save
     transaction.on_commit(lambda: delete_files(old))
 
 

@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
+from tasker.pagecache import PageCacheMixin
 from tasker.ratelimit import RateLimitMixin, allow
 
 from . import registry
@@ -134,7 +135,7 @@ class ProfileEditView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
         return response
 
 
-class ProfileView(DetailView):
+class ProfileView(PageCacheMixin, DetailView):
     template_name = "accounts/profile.html"
     context_object_name = "profile"
 

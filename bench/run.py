@@ -190,43 +190,55 @@ subject = Review.objects.values("subject").annotate(n=Count("pk")).order_by("-n"
 reviewed = User.objects.get(pk=subject["subject"])
 conversation = Conversation.objects.annotate(n=Count("messages")).order_by("-n", "pk").first()
 user = conversation.user_a
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "accounts.backends.EmailOrUsernameBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
+
+
+def signed_in(person):
+    session = SessionStore()
+    session[SESSION_KEY] = str(person.pk)
+    session[BACKEND_SESSION_KEY] = "accounts.backends.EmailOrUsernameBackend"
+    session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
 print(json.dumps({
     "task": task.pk, "task_bids": task.n, "task20": task20.pk, "task20_bids": task20.n,
     "profile": reviewed.username,
     "profile_reviews": subject["n"], "conversation": conversation.pk,
     "conversation_messages": conversation.n, "user": user.username,
-    "category": "gardening", "session": session.session_key,
+    "category": "gardening", "session": signed_in(user),
+    "owner_session": signed_in(task20.customer),
 }))
 """
 
 
-def pages(targets: dict) -> list[tuple[str, str, bool]]:
-    """(name, path, signed in) for every measured page."""
+def pages(targets: dict) -> list[tuple[str, str, str | None]]:
+    """(name, path, whose session: "session", "owner_session" or None) for every page."""
     return [
-        ("baseline (20 rows, plain template)", "/bench/baseline/", False),
-        ("home", "/", False),
-        ("browse", "/tasks/", False),
-        ("browse: category", f"/tasks/?category={targets['category']}", False),
-        ("browse: keyword", "/tasks/?q=garden", False),
-        ("browse: page 50", "/tasks/?page=50", False),
-        (f"task with {targets['task_bids']} bids", f"/tasks/{targets['task']}/", False),
+        ("baseline (20 rows, plain template)", "/bench/baseline/", None),
+        ("home", "/", None),
+        ("browse", "/tasks/", None),
+        ("browse: category", f"/tasks/?category={targets['category']}", None),
+        ("browse: keyword", "/tasks/?q=garden", None),
+        ("browse: page 50", "/tasks/?page=50", None),
+        (f"task with {targets['task_bids']} bids", f"/tasks/{targets['task']}/", None),
         (
             f"profile with {targets['profile_reviews']} reviews",
             f"/u/{targets['profile']}/",
-            False,
+            None,
         ),
-        ("browse (signed in)", "/tasks/", True),
-        ("dashboard (signed in)", "/dashboard/", True),
-        ("inbox (signed in)", "/messages/", True),
+        ("browse (signed in)", "/tasks/", "session"),
+        (
+            f"task with {targets['task20_bids']} bids (signed in, its customer)",
+            f"/tasks/{targets['task20']}/",
+            "owner_session",
+        ),
+        ("dashboard (signed in)", "/dashboard/", "session"),
+        ("inbox (signed in)", "/messages/", "session"),
         (
             f"conversation, {targets['conversation_messages']} messages (signed in)",
             f"/messages/{targets['conversation']}/",
-            True,
+            "session",
         ),
     ]
 
@@ -327,10 +339,10 @@ def run_spread(path: str, ports: list[int], connections: int, duration: float, c
 
 def measure(targets: dict, args) -> list[dict]:
     rows = []
-    for name, path, signed_in in pages(targets):
+    for name, path, session in pages(targets):
         if args.only and not any(word in name for word in args.only) and "baseline" not in name:
             continue
-        cookie = targets["session"] if signed_in else None
+        cookie = targets[session] if session else None
         row = {"page": name, "path": path}
         for label, conns in (("c1", 1), ("cN", args.connections)):
             for port in args.ports:
@@ -628,11 +640,16 @@ def wrk_targets(rows: list[dict], written: dict | None, args) -> list[str]:
 def cpu_targets(cpu: dict, cpu10: dict | None) -> list[str]:
     lines = []
     signed_in = {name: row for name, row in cpu.items() if "signed in" in name}
-    over = [f"{name} {row['ms']:.1f}" for name, row in signed_in.items()]
+    warm = "; ".join(f"{name} {row['ms']:.1f}" for name, row in signed_in.items())
+    cold = "; ".join(
+        f"{name} {fmt(row.get('ms_after_change'), '.1f')}" for name, row in signed_in.items()
+    )
     lines.append(
-        f"- signed-in pages <= {SIGNED_IN_CPU_MS:g} ms of CPU each: "
+        f"- signed-in pages <= {SIGNED_IN_CPU_MS:g} ms of CPU each, served again from the"
+        " person's page cache: "
         f"{verdict(all(row['ms'] <= SIGNED_IN_CPU_MS for row in signed_in.values()))}"
-        f" ({'; '.join(over)} ms)."
+        f" ({warm} ms). Rendered afresh after a change (the first request after any bid"
+        f" anywhere, or a message to them): {cold} ms."
     )
     browse, keyword = cpu["browse"], cpu["browse: keyword"]
     warm = keyword["ms"] / browse["ms"]

@@ -7,6 +7,7 @@ from django.db.models.functions import Replace
 from accounts.data import name_of
 from accounts.models import DELETED_NAME, User
 from accounts.registry import AccountData, AccountDeletionRefused, Rows
+from tasker.listing import listing_changed
 
 from . import services
 from .models import (
@@ -217,6 +218,7 @@ def _forget_name_in_timelines(user: User, former_name: str) -> None:
     events.filter(kind=TaskEvent.Kind.REVIEWED, actor=user).update(note=note)
     note = Replace("note", Value(f" reviewed {former_name}."), Value(f" reviewed {DELETED_NAME}."))
     events.filter(kind=TaskEvent.Kind.REVIEWED).exclude(actor=user).update(note=note)
+    listing_changed()  # bulk updates send no post_save
 
 
 PART = AccountData(

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
+from tasker.listing import people_changed
+
 from .emails import task_alert_email
 from .models import SavedSearch, Task, TaskAlert
 from .selectors import saved_search_filters, tasks_browse
@@ -58,6 +60,7 @@ def claim(search: SavedSearch, task_ids: Iterable[int]) -> list[int]:
             [TaskAlert(search=search, task_id=pk, batch=batch) for pk in task_ids],
             ignore_conflicts=True,
         )
+    people_changed([search.owner_id])  # "New tasks for you"; a bulk insert sends no post_save
     return list(
         TaskAlert.objects.filter(search=search, batch=batch).values_list("task_id", flat=True)
     )

@@ -6,6 +6,8 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from tasker.listing import people_changed
+
 from .emails import wants_email
 from .models import Notification
 from .tasks import send_notification_email
@@ -24,6 +26,7 @@ def notify(*, recipients: Iterable, kind: str, text: str, url: str) -> list[Noti
     notifications = Notification.objects.bulk_create(
         Notification(recipient=user, kind=kind, text=text[:300], url=url) for user in seen.values()
     )
+    people_changed(seen)  # their badges; a bulk insert sends no post_save
     for notification in notifications:
         if wants_email(notification.recipient, kind):
             transaction.on_commit(
@@ -38,7 +41,10 @@ def notifications_mark_read(*, user, notification: Notification | None = None) -
     unread = Notification.objects.filter(recipient=user, is_read=False)
     if notification is not None:
         unread = unread.filter(pk=notification.pk)
-    return unread.update(is_read=True)
+    changed = unread.update(is_read=True)
+    if changed:
+        people_changed([user.pk])  # a bulk update sends no post_save
+    return changed
 
 
 def email_preferences_set(*, user, emailed_kinds: Iterable[str]) -> None:

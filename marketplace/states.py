@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from tasker.errors import DomainError
+from tasker.listing import listing_changed
 
 __all__ = ["DomainError", "Party", "StatefulModel", "Transition", "transition"]
 
@@ -109,6 +110,7 @@ class StatefulModel(models.Model):
                 raise DomainError("Someone else changed this a moment ago. Please try again.")
             for name, value in fields.items():
                 setattr(self, name, value)
+            listing_changed()  # a bulk update sends no post_save
         return old
 
     apply.alters_data = True

@@ -1,32 +1,36 @@
-"""The listing generation: one counter that every change a visitor of a task list could
-notice moves forward, and the caches keyed on it.
+"""The listing generation: one counter that every change a visitor of a public page could
+notice moves forward; a person's generation, which every change of what only that person
+sees moves; and the caches keyed on them.
 
 What is cached (docs/performance.md, "Caches"):
 
-- a signed-out visitor's whole browse or home page (`page_cache`), and
+- whole pages (tasker/pagecache.py): a signed-out visitor's browse, home, task and profile
+  pages, and a signed-in person's own view of those and of their dashboard and inbox, and
 - the browse page's results for everybody: the count, the cards and the pagination
   (`cached_fragment`), and its filter form (under a counter of its own, which only a
   category moves),
 
-each stored with the generation it was rendered at and served only while the generation is
-still the same. Nothing expires by time alone (a short timeout only keeps "3 minutes ago"
-honest and the cache small).
+each stored with the generation(s) it was rendered at and served only while they are still
+the same. Nothing expires by time alone (a short timeout only keeps "3 minutes ago" honest
+and the cache small).
 
-Invalidation is one function, `listing_changed()`, called:
+Invalidation is two functions, `listing_changed()` and `people_changed(pks)`, called:
 
 - by the post_save / post_delete receivers `connect()` sets up for every model in
-  `LISTING_MODELS` (a model whose rows show on a card joins with one line there), and
-- by the services that change those rows with a bulk `.update()`, which sends no signal
-  (suspending a user, hiding content, rejecting a task's bids).
+  `LISTING_MODELS` and `PERSON_MODELS` (a model whose rows a page comes to show joins with
+  one line there; tests/test_page_cache.py fails for a model in neither list), and
+- by the code that changes those rows with a bulk `.update()` or `.bulk_create()`, which
+  send no signal (a transition of a task, bid or agreement, suspending a user, hiding
+  content, notifications, read markers).
 
-It bumps at once and again when the transaction commits: a page rendered in between, from
+Each bumps at once and again when the transaction commits: a page rendered in between, from
 the rows as they were before the commit, is stored under a generation that is already gone.
 
 They need a cache every process shares (the default database table, or Redis): with a
 per-process cache they are off (settings.LISTING_CACHE). The cache fails open: if it cannot
 be reached, pages are rendered as if nothing were cached, and a counter that was lost starts
 again above any value it had (see _start).
-`accounts` may call `listing_changed()`: this module imports no app.
+`accounts` may call these functions: this module imports no app.
 """
 
 import hashlib
@@ -42,15 +46,39 @@ from django.db.models.signals import post_delete, post_save
 
 log = logging.getLogger(__name__)
 
-# Every model whose rows a task list shows (a card, its count, who may be listed). Another
-# model a card comes to show (a photo, say) joins here, by one line.
+# Every model whose rows a public page shows: a task list (a card, its count, who may be
+# listed), a task's page or a profile. Another model such a page comes to show joins here,
+# by one line.
 LISTING_MODELS = [
     "marketplace.Task",  # new, edited, hidden, expired, assigned, cancelled
-    "marketplace.Bid",  # a card's bid count
+    "marketplace.Bid",  # a card's bid count; the bids on a task's page
+    "marketplace.BidRevision",  # a bid's earlier amounts, on its task's page
     "marketplace.Category",  # a card's category and the filter form's choices
-    "marketplace.TaskPhoto",  # a card's thumbnail
-    "accounts.User",  # suspension and display names
+    "marketplace.TaskPhoto",  # a card's thumbnail; a task's gallery
+    "marketplace.TaskEvent",  # a task's timeline
+    "marketplace.Question",  # a task's public questions and answers
+    "marketplace.Agreement",  # a task's agreement; a profile's completed work
+    "marketplace.Review",  # ratings on profiles, cards' reputations
+    "accounts.User",  # suspension, display names, pictures, skills
 ]
+
+# Every model whose rows only some people's own pages show (their navbar's badges, inbox,
+# dashboard), with the fields that name those people: a change moves their generations
+# alone, not the listing generation everybody's pages depend on.
+PERSON_MODELS = {
+    "marketplace.Notification": ["recipient_id"],
+    "marketplace.Conversation": ["user_a_id", "user_b_id"],
+    "marketplace.Message": ["conversation.user_a_id", "conversation.user_b_id"],
+    "marketplace.SavedSearch": ["owner_id"],
+    "marketplace.TaskAlert": ["search.owner_id"],  # "New tasks for you" on the dashboard
+    "marketplace.Report": ["reporter_id"],
+}
+
+# Models no cached page shows, and why (a model must be in one of the three lists).
+UNSHOWN_MODELS = {
+    "marketplace.Place": "the gazetteer: loaded by a migration, never changed by the site",
+    "marketplace.FormSubmission": "which forms were sent once: read only by the POST views",
+}
 
 GENERATION_KEY = "listing:generation"
 # The browse filter form shows only the categories: it has a counter of its own, which
@@ -96,6 +124,47 @@ def listing_changed(**signal_kwargs) -> None:
     _bump_later(GENERATION_KEY)
 
 
+def person_key(pk: int) -> str:
+    return f"person:{pk}:generation"
+
+
+def people_changed(pks) -> None:
+    """Something only the people with these primary keys see has changed: none of their
+    own pages is served from the cache again."""
+    for pk in set(pks):
+        if pk is not None:
+            _bump_later(person_key(pk))
+
+
+def _person_row_changed(sender, instance, **_signal_kwargs) -> None:
+    people_changed(_people_of(instance, PERSON_MODELS[sender._meta.label]))
+
+
+def _people_of(instance, paths: list[str]) -> list:
+    """The values at `paths` ("conversation.user_a_id") on `instance`."""
+    pks = []
+    for path in paths:
+        value = instance
+        for name in path.split("."):
+            value = getattr(value, name)
+        pks.append(value)
+    return pks
+
+
+def generations(person: int | None = None) -> tuple | None:
+    """The listing generation and, for a signed-in person, theirs, read together; None
+    when the cache cannot be reached or the caches are off."""
+    if not settings.LISTING_CACHE:
+        return None
+    keys = [GENERATION_KEY] + ([person_key(person)] if person is not None else [])
+    try:
+        found = cache.get_many(keys)
+        return tuple(found[key] if key in found else _start(key) for key in keys)
+    except Exception as error:
+        _warn(error)
+        return None
+
+
 def listing_form_changed(**_signal_kwargs) -> None:
     """Something the browse filter form shows has changed (a category)."""
     _bump_later(FORM_GENERATION_KEY)
@@ -120,12 +189,18 @@ def _bump(key: str) -> None:
 
 def connect() -> None:
     """Call listing_changed() whenever a row of a LISTING_MODELS model is saved or deleted,
-    and listing_form_changed() for LISTING_FORM_MODELS."""
+    people_changed() for a PERSON_MODELS one, and listing_form_changed() for
+    LISTING_FORM_MODELS."""
     for label in LISTING_MODELS:
         model = apps.get_model(label)
         uid = f"listing-{label}"
         post_save.connect(listing_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(listing_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    for label in PERSON_MODELS:
+        model = apps.get_model(label)
+        uid = f"person-{label}"
+        post_save.connect(_person_row_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_person_row_changed, sender=model, dispatch_uid=f"{uid}-delete")
     for label in LISTING_FORM_MODELS:
         model = apps.get_model(label)
         uid = f"listing-form-{label}"
@@ -197,30 +272,3 @@ def _warn(error: Exception) -> None:
     if now - _last_warning >= 60:
         _last_warning = now
         log.warning("Task lists are not cached: the cache cannot be reached (%s).", error)
-
-
-# --- A signed-out visitor's whole page ---
-
-
-def anonymous_visitor(request) -> bool:
-    """A request that carries nothing per-person: no session (so nobody signed in and no
-    flash message kept there) and no flash message in a cookie."""
-    cookies = request.COOKIES
-    return (
-        request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in cookies
-        and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
-    )
-
-
-def storable(request, response) -> bool:
-    """A response that holds nothing per-person and may be served to any signed-out
-    visitor: a plain 200 that set no cookie and used no CSRF token."""
-    return (
-        response.status_code == 200
-        and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and "CSRF_COOKIE" not in request.META
-        and not getattr(response, "streaming", False)
-        and b"csrfmiddlewaretoken" not in response.content
-    )

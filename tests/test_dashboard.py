@@ -125,13 +125,14 @@ def test_reviews_still_to_write_wait_for_each_party(
         completed_at=days_ago(REVIEW_BLIND_DAYS + 1),
     )
     ReviewFactory(agreement=completed, author=customer, subject=tasker)
-    assert list(tasker_client.get(DASHBOARD).context["needs_action"]) == [completed]
+    response = tasker_client.get(DASHBOARD)
+    assert list(response.context["needs_action"]) == [completed]
     assert list(customer_client.get(DASHBOARD).context["needs_action"]) == []
-    html = tasker_client.get(DASHBOARD).content.decode()
+    html = response.content.decode()
     assert "Write your review of Carol Customer" in html
     assert reverse("marketplace:review_create", args=[completed.pk]) in html
     # Not listed twice: what waits is left out of "My agreements".
-    assert completed not in tasker_client.get(DASHBOARD).context["agreements"]
+    assert completed not in response.context["agreements"]
 
 
 # --- Empty states and suggestions ---

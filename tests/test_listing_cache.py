@@ -22,7 +22,7 @@ from accounts import services as account_services
 from marketplace import paging, services
 from marketplace.forms import TaskFilterForm
 from marketplace.models import Category, Task
-from tasker import listing
+from tasker import listing, pagecache
 
 from .conftest import client_for
 from .factories import PASSWORD, TaskFactory, UserFactory, seed_categories
@@ -204,25 +204,30 @@ def test_a_page_with_a_filter_in_error_is_not_cached_whole(client, customer):
     assert "Enter a number" not in shown(client)
 
 
-def test_only_a_response_with_nothing_per_person_is_storable(db):
+def test_only_a_response_with_nothing_per_person_is_storable_for_visitors(db):
     def request():
         made = RequestFactory().get(BROWSE)
         made.COOKIES = {}
         return made
 
     plain = HttpResponse("<p>tasks</p>")
-    assert listing.storable(request(), plain)
+    assert pagecache.storable(request(), plain, None)
     with_cookie = HttpResponse("<p>tasks</p>")
     with_cookie.set_cookie("theme", "dark")
-    assert not listing.storable(request(), with_cookie)
+    assert not pagecache.storable(request(), with_cookie, None)
     used_token = request()
     get_token(used_token)
-    assert not listing.storable(used_token, plain)
-    assert not listing.storable(request(), HttpResponse('<input name="csrfmiddlewaretoken">'))
-    assert not listing.storable(request(), HttpResponse("gone", status=404))
+    assert not pagecache.storable(used_token, plain, None)
+    assert not pagecache.storable(
+        request(), HttpResponse('<input name="csrfmiddlewaretoken">'), None
+    )
+    assert not pagecache.storable(request(), HttpResponse("gone", status=404), None)
+    assert not pagecache.storable(
+        request(), HttpResponse("{}", content_type="application/json"), None
+    )
     signed_in = RequestFactory().get(BROWSE)
     signed_in.COOKIES = {"sessionid": "abc"}
-    assert not listing.anonymous_visitor(signed_in)
+    assert not pagecache.servable(signed_in, None)
 
 
 # --- The key: every cleaned filter, in order ---

@@ -2,6 +2,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from tasker.listing import people_changed
 
 from .. import texts
 from ..models import (
@@ -94,6 +95,7 @@ def message_send(*, conversation: Conversation, by: User, body: str) -> Message:
     Conversation.objects.filter(pk=conversation.pk).update(
         last_message_at=message.created_at, **{marker: message.created_at}
     )
+    people_changed([conversation.user_a_id, conversation.user_b_id])  # no post_save
     url = conversation.get_absolute_url()
     already_nudged = N.objects.filter(
         recipient=recipient, kind=N.Kind.MESSAGE, url=url, is_read=False
@@ -128,3 +130,4 @@ def conversation_mark_read(*, conversation: Conversation, by: User) -> None:
     N.objects.filter(
         recipient=by, kind=N.Kind.MESSAGE, url=conversation.get_absolute_url(), is_read=False
     ).update(is_read=True)
+    people_changed([conversation.user_a_id, conversation.user_b_id])  # no post_save

@@ -2,6 +2,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from tasker.listing import listing_changed
 
 from .. import texts
 from ..models import QUESTION_MAX_LENGTH, Bid, Question, Task
@@ -60,6 +61,7 @@ def question_answer(*, question: Question, by: User, answer: str) -> Question:
     if updated != 1:
         raise DomainError("Someone else changed this a moment ago. Please try again.")
     question.answer = answer
+    listing_changed()  # a bulk update sends no post_save
     if not first:
         return question
     question.answered_at = now

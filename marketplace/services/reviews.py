@@ -2,6 +2,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from tasker.listing import listing_changed
 
 from .. import texts
 from ..models import (
@@ -44,6 +45,7 @@ def review_create(*, agreement: Agreement, by: User, rating: int, comment: str) 
     if len(reviews) == 2:
         now = timezone.now()
         agreement.reviews.update(published_at=now)
+        listing_changed()  # a bulk update sends no post_save
         review.published_at = now
         for published in reviews:
             notify(

@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from accounts.models import User
+from tasker.listing import people_changed
 
 from ..models import SavedSearch
 
@@ -32,4 +33,6 @@ def saved_search_stop_alerts(*, search: SavedSearch) -> bool:
         .update(frequency=SavedSearch.Frequency.NEVER)
     )
     search.frequency = SavedSearch.Frequency.NEVER
+    if changed:
+        people_changed([search.owner_id])  # a bulk update sends no post_save
     return bool(changed)

@@ -1,6 +1,8 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
+from tasker.pagecache import PageCacheMixin
+
 from ..context_processors import UnreadCounts
 from ..models import Agreement
 from ..selectors import (
@@ -12,7 +14,7 @@ from ..selectors import (
 from .base import CountedPaginator
 
 
-class DashboardView(LoginRequiredMixin, TemplateView):
+class DashboardView(LoginRequiredMixin, PageCacheMixin, TemplateView):
     template_name = "marketplace/dashboard.html"
 
     def get_context_data(self, **kwargs):

@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from accounts.models import User
+from tasker.pagecache import PageCacheMixin
 from tasker.ratelimit import RateLimitMixin
 
 from .. import services
@@ -36,7 +37,7 @@ from ..subqueries import row_count
 from .base import CountedPaginator, ServiceFormView
 
 
-class InboxView(LoginRequiredMixin, ListView):
+class InboxView(LoginRequiredMixin, PageCacheMixin, ListView):
     template_name = "marketplace/inbox.html"
     context_object_name = "conversations"
     paginate_by = 20
@@ -50,7 +51,9 @@ class ParticipantConversationMixin(LoginRequiredMixin):
         return Conversation.objects.of(self.request.user).select_related("user_a", "user_b", "task")
 
 
-class ConversationDetailView(ParticipantConversationMixin, RateLimitMixin, ServiceFormView):
+class ConversationDetailView(
+    ParticipantConversationMixin, RateLimitMixin, PageCacheMixin, ServiceFormView
+):
     """The messages, oldest first, opening on the latest page; a reply form below."""
 
     ratelimit_scope = "message"

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, FormView, TemplateView
 
 from tasker import listing
+from tasker.pagecache import PageCacheMixin
 
 from .. import paging, services
 from ..context_processors import UnreadCounts
@@ -61,37 +62,7 @@ def place_message(request, task) -> None:
         )
 
 
-class VisitorPageCacheMixin:
-    """Serve a signed-out visitor's whole page from the cache (tasker/listing.py).
-
-    Only a request with no session and no flash message is served from it or stored, and
-    only a response that set no cookie and used no CSRF token is stored: nothing
-    per-person ever reaches another visitor. `page_cache_key()` names what the page
-    depends on besides the listing generation (None: do not cache this one).
-    """
-
-    def page_cache_key(self) -> str | None:
-        return ""
-
-    def get(self, request, *args, **kwargs):
-        if not listing.anonymous_visitor(request):
-            return super().get(request, *args, **kwargs)
-        current = listing.generation()
-        key = self.page_cache_key()
-        if key is None or current is None:
-            return super().get(request, *args, **kwargs)
-        key = f"listing:page:{request.path}:{key}"
-        if (content := listing.get_cached(key, current)) is not None:
-            return HttpResponse(content)
-        response = super().get(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response.render()
-        if listing.storable(request, response):
-            listing.put_cached(key, current, response.content)
-        return response
-
-
-class HomeView(VisitorPageCacheMixin, TemplateView):
+class HomeView(PageCacheMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -102,7 +73,7 @@ class HomeView(VisitorPageCacheMixin, TemplateView):
         )
 
 
-class TaskListView(VisitorPageCacheMixin, TemplateView):
+class TaskListView(PageCacheMixin, TemplateView):
     """Open tasks, filtered and sorted. The results (count, cards, pages) are the same for
     everybody with the same filters, so they are rendered without the request and cached
     per listing generation under the form's cleaned filters (all of them: a filter added
@@ -262,7 +233,7 @@ class TaskRepostView(TaskCreateView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class TaskDetailView(DetailView):
+class TaskDetailView(PageCacheMixin, DetailView):
     template_name = "marketplace/task_detail.html"
     context_object_name = "task"
 

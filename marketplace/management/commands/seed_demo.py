@@ -17,6 +17,7 @@ from marketplace.demo.scale import ScaleSeeder, ScaleSize, scale_username
 from marketplace.demo.stories import DemoSeeder
 from marketplace.demo.story_content import DEMO_PASSWORD, DEMO_USERS
 from marketplace.models import Category
+from tasker.listing import listing_changed
 
 from ..args import count
 
@@ -88,6 +89,8 @@ class Command(BaseCommand):
         if size:
             results.append(self._scale(size, seeder))
         self._print_accounts(size)
+        if not self.dry_run:
+            listing_changed()  # the stories' bulk updates send no post_save
         seconds = time.monotonic() - started
         outcome = "; ".join(results)
         if self.dry_run:
