@@ -16,17 +16,23 @@ MAX_RESULTS = 1000
 class CappedPaginator(Paginator):
     """A Paginator whose count stops at `cap`: one more than that means "more"."""
 
-    def __init__(self, object_list, per_page, *, count_from=None, cap=MAX_RESULTS, **kwargs):
+    def __init__(
+        self, object_list, per_page, *, count_from=None, counted=None, cap=MAX_RESULTS, **kwargs
+    ):
         super().__init__(object_list, per_page, **kwargs)
         # What to count: the same rows without what only the shown ones need (a card's
-        # bid count) and unordered, so that the count reads an index alone.
+        # bid count) and unordered, so that the count reads an index alone. Or the count
+        # itself, up to cap + 1, made by whoever chose the query (selectors.tasks_browse_counted).
         self.count_from = object_list if count_from is None else count_from
+        self.counted = counted
         self.cap = cap
 
     @cached_property
     def capped_count(self) -> int:
         """How many match, counted up to cap + 1 (one query, an index range at most
         cap + 1 rows long)."""
+        if self.counted is not None:
+            return self.counted
         return self.count_from[: self.cap + 1].count()
 
     @cached_property

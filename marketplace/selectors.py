@@ -31,6 +31,7 @@ from .models import (
     Question,
     Report,
     Review,
+    SearchWords,
     Task,
     TaskAlert,
     TaskPhoto,
@@ -88,6 +89,29 @@ def tasks_browse(filters: dict, *, cards: bool = True):
     sort = filters.get("sort")
     tasks = tasks.order_by(*TASK_SORTS[sort if sort in TASK_SORTS else "newest"])
     return tasks.with_card_data() if cards else tasks
+
+
+# How deep into the results a keyword search is read row by row (tasks_browse_counted).
+ROW_BY_ROW_ROWS = 100
+
+
+def tasks_browse_counted(filters: dict, *, cap: int, rows: int) -> tuple:
+    """The browse query of `filters` without card data, and how many tasks it finds,
+    counted up to `cap` + 1, for a page whose last row is the `rows`th.
+
+    A keyword search is counted first (TaskQuerySet.count_matching: it stops at the cap).
+    More than `cap` matches make a first page cheaper to read row by row, stopping at its
+    last row, than from the index's list of every match; a deep page, or one of a search
+    that few tasks match, reads that list.
+    """
+    if not filters.get("q"):
+        tasks = tasks_browse(filters, cards=False)
+        return tasks, tasks.order_by()[: cap + 1].count()
+    search = SearchWords(filters["q"])
+    unsearched = tasks_browse(filters | {"q": ""}, cards=False)
+    count = unsearched.count_matching(search, cap + 1)
+    row_by_row = count > cap and rows <= ROW_BY_ROW_ROWS
+    return unsearched.search_words(search, row_by_row=row_by_row), count
 
 
 def saved_search_filters(search) -> dict:

@@ -9,7 +9,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.models import Category, Task
+from marketplace.models import Category, SearchWords, Task
+from marketplace.models.tasks import FOLDED_INTO_ASCII, fts_phrase
 
 from .factories import CustomerFactory, TaskFactory, seed_categories
 
@@ -300,6 +301,78 @@ def test_query_syntax_in_the_words_is_only_text(client, odd_tasks, q):
     assert response.status_code == 200
     expected = {title for title, task in odd_tasks.items() if matches(task, q)}
     assert set(titles(response)) == expected
+
+
+@pytest.fixture
+def folding_tasks(odd_tasks, customer):
+    """Text with the two characters whose case the trigram index folds into ASCII."""
+    made = dict(odd_tasks)
+    for title, description in [
+        ("\u212aelvin scale thermometer", "Hang it in the shed."),  # the Kelvin sign
+        ("Find my mi\u017f\u017fing cat", "Grey, answers to Kelvin."),  # the long s
+    ]:
+        made[title] = TaskFactory(customer=customer, title=title, description=description)
+    return made
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "arden",
+        "gArDeN",
+        "DRAWER",
+        "wardrobe two",
+        "garden mower front back provided helicopter",
+        "x",
+        "Fi",
+        "ik pax",
+        "brûlée",
+        "CRÈME",
+        '"smart"',
+        "50%",
+        "hedge*",
+        "kelvin",
+        "KELVIN scale",
+        "missing",
+        "mi\u017f\u017f",
+        "shed garden",
+    ],
+)
+def test_row_by_row_and_the_capped_count_find_what_the_index_finds(folding_tasks, q):
+    """A big search's first page tests each task's own row (TaskQuerySet.search), and
+    the count is read from the index in its own order: the same tasks either way."""
+    tasks = Task.objects.open().public()
+    search = SearchWords(q)
+    expected = set(tasks.search(q))
+    assert set(tasks.search_words(search, row_by_row=True)) == expected
+    assert tasks.count_matching(search, 100) == len(expected)
+    assert tasks.count_matching(search, 1) == min(len(expected), 1)
+    if connection.vendor == "sqlite" and q.lower().startswith("kelvin"):
+        assert "\u212aelvin scale thermometer" in {task.title for task in expected}
+
+
+def test_the_index_folds_no_other_character_into_ascii(db):
+    """SearchWords.row_test asks the index only about text holding FOLDED_INTO_ASCII:
+    SQLite's trigram tokenizer (this SQLite) folds no other character's case into ASCII."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's trigram tokenizer.")
+    import sqlite3
+
+    index = sqlite3.connect(":memory:")
+    index.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram')")
+    index.executemany(
+        "INSERT INTO t (rowid, x) VALUES (?, ?)",
+        ((code, chr(code) * 3) for code in range(128, 0x110000) if not 0xD800 <= code < 0xE000),
+    )
+    folded = {
+        chr(code)
+        for ascii_code in range(32, 127)
+        for (code,) in index.execute(
+            "SELECT rowid FROM t WHERE t MATCH ?", [fts_phrase(chr(ascii_code) * 3)]
+        )
+        if code >= 128
+    }
+    assert folded == set(FOLDED_INTO_ASCII)
 
 
 def assert_search_index_is_whole() -> None:

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
 from django.template import engines
@@ -15,6 +16,7 @@ from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from marketplace import paging
 from marketplace.forms import TaskFilterForm
 from marketplace.models import Task
 
@@ -137,6 +139,47 @@ def test_a_keyword_is_looked_up_in_the_search_index(client, query):
         assert [FTS_MATCH.match(step)[1] for step in plan if FTS_MATCH.match(step)] == [
             "marketplace_task_search"
         ], plan
+
+
+def vm_steps(client, url: str) -> int:
+    """The SQLite virtual-machine steps of the page's task queries, run again one by one
+    (the work of reading rows: steady from run to run, unlike a timing)."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    connection.connection.set_progress_handler(step, 1)
+    try:
+        with connection.cursor() as cursor:
+            for query in queries.captured_queries:
+                if "marketplace_task" in query["sql"]:
+                    cursor.execute(query["sql"])
+                    cursor.fetchall()
+    finally:
+        connection.connection.set_progress_handler(None, 1)
+    return steps
+
+
+@pytest.mark.usefixtures("sqlite_only")
+@pytest.mark.parametrize("q", ["weed", "weed beds", "garden"])  # "garden" names a category too
+def test_a_big_keyword_search_reads_no_more_with_ten_times_the_matches(
+    client, customer, monkeypatch, q
+):
+    """Past the cap, the count stops at cap + 1 matches read from the index, and the first
+    page at its last row read newest first: neither lists every match of the index
+    first, which grows with the site (TaskQuerySet.count_matching, row_by_row)."""
+    monkeypatch.setattr(paging, "MAX_RESULTS", 30)
+    TaskFactory.create_batch(40, customer=customer, title="Weed the garden beds")
+    before = vm_steps(client, f"{BROWSE}?q={q}")
+    TaskFactory.create_batch(360, customer=customer, title="Weed the garden beds")
+    after = vm_steps(client, f"{BROWSE}?q={q}")
+    assert after < before * 1.1, (before, after)
 
 
 @pytest.fixture

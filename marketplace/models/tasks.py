@@ -46,6 +46,76 @@ class Category(models.Model):
         return self.name
 
 
+# The only characters whose case the trigram tokenizer folds into ASCII: the Kelvin sign
+# (into "k") and the long s (into "s"). SQLite's LIKE folds the case of ASCII letters alone,
+# so for a word of ASCII characters "LIKE or the index" differs from the index only in text
+# that holds one of these (SearchWords.row_test).
+FOLDED_INTO_ASCII = ("\u212a", "\u017f")
+
+
+class SearchWords:
+    """The words of a keyword search (TaskQuerySet.search) and, for each, the categories
+    whose name holds it: read once (one query), for the count and the page alike."""
+
+    def __init__(self, text: str):
+        self.words = text.split()[:SEARCH_MAX_WORDS]
+        categories = list(Category.objects.values_list("id", "name")) if self.words else []
+        self.named = {
+            word: [pk for pk, name in categories if word.lower() in name.lower()]
+            for word in self.words
+        }
+
+    @property
+    def all_indexed(self) -> bool:
+        """Whether the index can look up every word (it needs three characters)."""
+        return bool(self.words) and all(len(word) >= 3 for word in self.words)
+
+    def row_test(self, word: str) -> Q:
+        """Whether a task's text holds `word` (ASCII, three characters or more) exactly as
+        the SQLite index would say, tested on the task's own row: LIKE, and the index only
+        for the rare text with a character that folds into ASCII (FOLDED_INTO_ASCII)."""
+        folding = Q()
+        for char in FOLDED_INTO_ASCII:
+            folding |= Q(title__contains=char) | Q(description__contains=char)
+        in_index = Q(id__in=RawSQL(SQLITE_SEARCH, [fts_phrase(word)]))  # noqa: S611
+        return Q(title__icontains=word) | Q(description__icontains=word) | folding & in_index
+
+    def count_sql(self, tasks: "TaskQuerySet", limit: int) -> tuple[str, list]:
+        """SQLite: the SQL counting up to `limit` of `tasks` that match every word.
+
+        A task of a category that no word names matches if its text holds every word; one
+        of a category that some words name, if its text holds the others. So the matches
+        are the union of: the tasks whose text holds every word, and for each category
+        named, its tasks whose text holds the words it does not name (all of them if none).
+        Each part is read up to `limit` rows, the index driving (its matches in its own
+        order, each task found by its id): the union of the parts so cut holds `limit`
+        rows exactly when the whole union does.
+        """
+        named = sorted({pk for pks in self.named.values() for pk in pks})
+        parts = [(tasks, self.words)] + [
+            (tasks.filter(category=pk), [w for w in self.words if pk not in self.named[w]])
+            for pk in named
+        ]
+        # The SQL is Django's for each part, a limit that is an int, and constant text:
+        # the words are parameters. CROSS JOIN keeps the index the outer loop.
+        limit = int(limit)
+        sqls, params = [], []
+        for part, words in parts:
+            sql, part_params = part.values("id").query.get_compiler(tasks.db).as_sql()
+            if words:
+                query = " ".join(fts_phrase(word) for word in words)
+                sql = (
+                    "SELECT task.id FROM marketplace_task_search"  # noqa: S608
+                    f" CROSS JOIN ({sql}) task ON task.id = marketplace_task_search.rowid"
+                    " WHERE marketplace_task_search MATCH %s"
+                )
+                part_params = (*part_params, query)
+            sqls.append(f"SELECT * FROM ({sql} LIMIT {limit}) subquery")  # noqa: S608
+            params += part_params
+        union = " UNION ".join(sqls)
+        return f"SELECT COUNT(*) FROM ({union} LIMIT {limit}) subquery", params  # noqa: S608
+
+
 class TaskQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Task.Status.OPEN)
@@ -91,25 +161,50 @@ class TaskQuerySet(models.QuerySet):
         The few category names are matched first, in one query, so that each word's test
         is "in the text, or in one of these categories", which the category index serves.
         """
-        words = text.split()[:SEARCH_MAX_WORDS]
-        categories = list(Category.objects.values_list("id", "name")) if words else []
+        return self.search_words(SearchWords(text))
+
+    def search_words(self, search: "SearchWords", *, row_by_row: bool = False):
+        """`search()` with the words already read.
+
+        On SQLite the index hands over every task that matches, open or not, before the
+        first row is read: right when few match. When many do, `row_by_row` tests each
+        task in the order read instead (SearchWords.row_test), so that a first page stops
+        after its rows whatever the size of the site. Either way the same tasks match.
+        """
         sqlite = connections[self.db].vendor == "sqlite"
         tasks, fts_words = self, []
-        for word in words:
-            named = [pk for pk, name in categories if word.lower() in name.lower()]
-            if sqlite and len(word) >= 3 and not named:
+        for word in search.words:
+            named = search.named[word]
+            if sqlite and row_by_row and word.isascii() and len(word) >= 3:
+                in_text = search.row_test(word)
+            elif sqlite and len(word) >= 3 and not named:
                 fts_words.append(word)  # looked up together, below
                 continue
-            if sqlite and len(word) >= 3:
+            elif sqlite and len(word) >= 3:
                 in_text = Q(id__in=RawSQL(SQLITE_SEARCH, [fts_phrase(word)]))  # noqa: S611
             else:
                 in_text = Q(title__icontains=word) | Q(description__icontains=word)
-            tasks = tasks.filter(in_text | Q(category__in=named) if named else in_text)
+            tasks = tasks.filter(Q(category__in=named) | in_text if named else in_text)
         if fts_words:
             # Phrases side by side must all match. Constant SQL, the words a parameter.
             query = " ".join(fts_phrase(word) for word in fts_words)
             tasks = tasks.filter(id__in=RawSQL(SQLITE_SEARCH, [query]))  # noqa: S611
         return tasks
+
+    def count_matching(self, search: "SearchWords", limit: int) -> int:
+        """How many of these tasks `search_words(search)` keeps, counted up to `limit`.
+
+        On SQLite, when every word can be looked up in the index, the index is read in its
+        own order and each match's task found by its id, so that the count stops at
+        `limit` matches instead of first listing every match (SearchWords.count_sql).
+        """
+        tasks = self.order_by()  # a count needs no order
+        if connections[self.db].vendor != "sqlite" or not search.all_indexed:
+            return tasks.search_words(search)[:limit].count()
+        sql, params = search.count_sql(tasks, limit)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
 
     def in_city(self, prefix: str):
         """The tasks whose city starts with `prefix` (lower case), whatever its case:

@@ -30,6 +30,7 @@ from ..places import DEFAULT_RADIUS, place_find
 from ..selectors import (
     reputation,
     tasks_browse,
+    tasks_browse_counted,
     unread_count_annotations,
 )
 from ..services import AlreadySubmitted
@@ -112,15 +113,15 @@ class TaskListView(PageCacheMixin, TemplateView):
         return query
 
     def render_results(self) -> str:
-        tasks = tasks_browse(self.filters, cards=False)
+        number = self.page_number or "1"
+        cap = paging.MAX_RESULTS
+        # The rows the page reads up to; "last" or a page out of range shows the last page.
+        rows = int(number) * self.paginate_by if number.isdigit() and int(number) else cap
+        tasks, counted = tasks_browse_counted(self.filters, cap=cap, rows=rows)
         paginator = paging.CappedPaginator(
-            tasks.with_card_data(),
-            self.paginate_by,
-            count_from=tasks.order_by(),
-            cap=paging.MAX_RESULTS,
+            tasks.with_card_data(), self.paginate_by, counted=counted, cap=cap
         )
         # A bookmarked page that no longer exists shows the nearest one rather than a 404.
-        number = self.page_number
         page = paginator.get_page(paginator.num_pages if number == "last" else number)
         context = {"page_obj": page, "paginator": paginator, "tasks": page.object_list}
         return render_to_string(
