@@ -177,9 +177,11 @@ def test_a_big_keyword_search_reads_no_more_with_ten_times_the_matches(
     monkeypatch.setattr(paging, "MAX_RESULTS", 30)
     TaskFactory.create_batch(40, customer=customer, title="Weed the garden beds")
     before = vm_steps(client, f"{BROWSE}?q={q}")
-    TaskFactory.create_batch(360, customer=customer, title="Weed the garden beds")
+    TaskFactory.create_batch(960, customer=customer, title="Weed the garden beds")
     after = vm_steps(client, f"{BROWSE}?q={q}")
-    assert after < before * 1.1, (before, after)
+    # 25 times the matches: reading every match would cost several times more. The
+    # index's own pages of matches grow a little (by a tenth here; 2.6 to 3 times before).
+    assert after < before * 1.5, (before, after)
 
 
 @pytest.fixture

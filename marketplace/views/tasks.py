@@ -115,8 +115,10 @@ class TaskListView(PageCacheMixin, TemplateView):
     def render_results(self) -> str:
         number = self.page_number or "1"
         cap = paging.MAX_RESULTS
-        # The rows the page reads up to; "last" or a page out of range shows the last page.
-        rows = int(number) * self.paginate_by if number.isdigit() and int(number) else cap
+        # The rows the page reads up to: all of them (up to the cap) for "last", a page past
+        # the cap (which shows the last one) or what is not a page number at all.
+        asked = int(number) if number.isdecimal() and len(number) <= 4 else 0
+        rows = asked * self.paginate_by if 0 < asked * self.paginate_by <= cap else cap
         tasks, counted = tasks_browse_counted(self.filters, cap=cap, rows=rows)
         paginator = paging.CappedPaginator(
             tasks.with_card_data(), self.paginate_by, counted=counted, cap=cap
