@@ -28,6 +28,7 @@ from .models import (
     Conversation,
     Message,
     Notification,
+    Place,
     Question,
     Report,
     Review,
@@ -168,24 +169,25 @@ SUGGESTED_TASKS = 6
 SUGGESTION_SKILLS = 10
 
 
-def suggested_tasks(user):
+def suggested_tasks(user, *, home: Place | None):
     """Open tasks to suggest to `user` as a tasker ("new tasks for you"): in their area
-    (within DEFAULT_RADIUS miles of the place their city names, or in a city of that name),
-    with one of their skills in the title or the category's name, or found for one of
-    their saved searches (the alert log holds what the browse query matched for each);
-    newest first, none of their own and none they have bid on.
+    (within DEFAULT_RADIUS miles of `home`, the place their city names, or in a city of
+    that name), with one of their skills in the title or the category's name, or found for
+    one of their saved searches (the alert log holds what the browse query matched for
+    each); newest first, none of their own and none they have bid on.
 
-    One query: the place is looked up by subqueries inside it (as place_find picks it),
-    and the area is the browse query's bounding box and distance around it. A city that
-    names no place matches by name only.
+    `home` holds the coordinates `dashboard_figures` read with its one row (None when the
+    city names no place): the area is then the browse query's bounding box and distance
+    around two numbers, far cheaper to build and run than around subqueries finding them.
     """
     near = Q(pk__in=TaskAlert.objects.filter(search__owner=user).values("task"))
     tasks = Task.objects.public().open()
     if city := " ".join(user.city.split()):
-        place = NamedPlace.of(city)
-        tasks = tasks.alias(city_lower=Lower("city"), distance=distance_miles(place, "town__"))
-        area = bounding_box(place, DEFAULT_RADIUS, "town__") & Q(distance__lte=DEFAULT_RADIUS)
-        near |= area | Q(city_lower=city.lower())
+        tasks = tasks.alias(city_lower=Lower("city"))
+        near |= Q(city_lower=city.lower())
+        if home is not None:
+            tasks = tasks.alias(distance=distance_miles(home, "town__"))
+            near |= bounding_box(home, DEFAULT_RADIUS, "town__") & Q(distance__lte=DEFAULT_RADIUS)
     for skill in user.skill_list()[:SUGGESTION_SKILLS]:
         near |= Q(title__icontains=skill) | Q(category__name__icontains=skill)
     return (
@@ -197,14 +199,20 @@ def suggested_tasks(user):
     )
 
 
-def dashboard_figures(user) -> dict:
+def dashboard_figures(user, sections: dict | None = None) -> dict:
     """Everything the dashboard counts and adds up, in one query.
 
-    The number of rows in each of `dashboard_sections` (for their paginators), what `user`
-    spent and earned on completed agreements, and the navbar's unread counts.
+    The number of rows in each of `sections` (`dashboard_sections`, for their paginators),
+    what `user` spent and earned on completed agreements, the navbar's unread counts, and
+    `home`: the place their city names, as place_find picks it (an unsaved Place holding
+    only its coordinates, for `suggested_tasks`; None without a city or when it names none).
     """
-    sections = dashboard_sections(user)
+    sections = sections or dashboard_sections(user)
     completed = Agreement.objects.filter(status=Agreement.Status.COMPLETED)
+    home = {}
+    if city := " ".join(user.city.split()):
+        place = NamedPlace.of(city)
+        home = {"home_latitude": place.latitude, "home_longitude": place.longitude}
     figures = (
         User.objects.filter(pk=user.pk)
         .values(
@@ -214,12 +222,15 @@ def dashboard_figures(user) -> dict:
             spent=row_total(completed.filter(customer=user), "price"),
             earned=row_total(completed.filter(tasker=user), "price"),
             **unread_count_annotations(user),
+            **home,
         )
         .get()
     )
     for total in ("spent", "earned"):
         # Pounds and pence whatever the database gives back (SQLite drops the pence).
         figures[total] = Decimal(figures[total] or 0).quantize(Decimal("0.01"))
+    latitude, longitude = figures.pop("home_latitude", None), figures.pop("home_longitude", None)
+    figures["home"] = None if latitude is None else Place(latitude=latitude, longitude=longitude)
     return figures
 
 

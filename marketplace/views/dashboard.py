@@ -19,8 +19,8 @@ class DashboardView(LoginRequiredMixin, PageCacheMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        figures = dashboard_figures(user)
         sections = dashboard_sections(user)
+        figures = dashboard_figures(user, sections)
         needs_action = list(
             Agreement.objects.of(user)
             .filter(needs_action_q(user))
@@ -48,7 +48,7 @@ class DashboardView(LoginRequiredMixin, PageCacheMixin, TemplateView):
             ),
             spent=figures["spent"],
             earned=figures["earned"],
-            suggestions=suggested_tasks(user) if user.is_tasker else (),
+            suggestions=suggested_tasks(user, home=figures["home"]) if user.is_tasker else (),
             unread_counts=UnreadCounts.read_with(
                 self.request,
                 messages=figures["unread_messages"],
