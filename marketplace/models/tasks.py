@@ -226,26 +226,34 @@ class TaskQuerySet(models.QuerySet):
         every matching task's bids: a page of 20 costs 20 index lookups however many tasks
         match, and the paginator's COUNT(*) leaves the unused subquery out.
         """
-        from .bids import Bid  # bids.py imports this module
-        from .photos import TaskPhoto
+        from .photos import TaskPhoto  # photos.py imports this module
 
-        live_bids = Bid.objects.live().filter(task=OuterRef("pk"))
         # The card's thumbnail: the first shown photo's, or its file until that is made.
         first_photo = (
             TaskPhoto.objects.shown().filter(task=OuterRef("pk")).order_by("position", "id")
         )
-        return self.select_related("category", "town").annotate(
-            bid_count=row_count(live_bids),
-            card_photo=Subquery(
-                first_photo.annotate(
-                    shown=Case(
-                        When(card_thumb="", then=F("image")),
-                        default=F("card_thumb"),
-                        output_field=models.CharField(),
-                    )
-                ).values("shown")[:1]
-            ),
+        return (
+            self.with_bid_count()
+            .select_related("category", "town")
+            .annotate(
+                card_photo=Subquery(
+                    first_photo.annotate(
+                        shown=Case(
+                            When(card_thumb="", then=F("image")),
+                            default=F("card_thumb"),
+                            output_field=models.CharField(),
+                        )
+                    ).values("shown")[:1]
+                ),
+            )
         )
+
+    def with_bid_count(self):
+        """Each task's number of live bids, `bid_count`, and nothing else a card shows (a
+        table of tasks): a subquery for each row shown."""
+        from .bids import Bid  # bids.py imports this module
+
+        return self.annotate(bid_count=row_count(Bid.objects.live().filter(task=OuterRef("pk"))))
 
 
 class Task(StatefulModel, Moderated):

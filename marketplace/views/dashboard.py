@@ -37,7 +37,7 @@ class DashboardView(LoginRequiredMixin, PageCacheMixin, TemplateView):
                 "agreements_page",
             ),
             tasks=self.page(
-                sections["tasks"].with_card_data().order_by("status", "-created_at"),
+                sections["tasks"].with_bid_count().order_by("status", "-created_at"),
                 figures["task_count"],
                 "tasks_page",
             ),
