@@ -126,20 +126,31 @@ def saved_search_filters(search) -> dict:
     return filters
 
 
-def reputation(user_ref: str = "pk") -> dict:
-    """Annotations for the user at `user_ref`: rating, reviews, agreements, tasks.
+# Every figure `reputation` can annotate; a page asks for those it shows.
+REPUTATION = ("rating_avg", "review_count", "completed_count", "cancelled_count", "tasks_posted")
+
+
+def reputation(user_ref: str = "pk", figures: tuple[str, ...] = REPUTATION) -> dict:
+    """Annotations for the user at `user_ref`: rating, reviews, agreements, tasks (those
+    named in `figures`: each is a subquery to build, compile and run).
 
     One subquery each, so a list of 1 or 100 rows costs the same number of queries.
     """
-    reviews = Review.objects.visible().filter(subject=OuterRef(user_ref))
-    as_tasker = Agreement.objects.filter(tasker=OuterRef(user_ref))
-    return {
-        "rating_avg": row_average(reviews, "rating"),
-        "review_count": row_count(reviews),
-        "completed_count": row_count(as_tasker.filter(status=Agreement.Status.COMPLETED)),
-        "cancelled_count": row_count(as_tasker.filter(status=Agreement.Status.CANCELLED)),
-        "tasks_posted": row_count(Task.objects.filter(customer=OuterRef(user_ref))),
+
+    def reviews():
+        return Review.objects.visible().filter(subject=OuterRef(user_ref))
+
+    def as_tasker(status):
+        return row_count(Agreement.objects.filter(tasker=OuterRef(user_ref), status=status))
+
+    build = {
+        "rating_avg": lambda: row_average(reviews(), "rating"),
+        "review_count": lambda: row_count(reviews()),
+        "completed_count": lambda: as_tasker(Agreement.Status.COMPLETED),
+        "cancelled_count": lambda: as_tasker(Agreement.Status.CANCELLED),
+        "tasks_posted": lambda: row_count(Task.objects.filter(customer=OuterRef(user_ref))),
     }
+    return {name: build[name]() for name in figures}
 
 
 def profile_reviews(user, request) -> dict:

@@ -236,6 +236,11 @@ class TaskRepostView(TaskCreateView):
         return super().dispatch(request, *args, **kwargs)
 
 
+# What the task page shows of its customer, and of each bidder in the owner's table.
+CUSTOMER_FIGURES = ("rating_avg", "review_count", "tasks_posted")
+BIDDER_FIGURES = ("rating_avg", "review_count", "completed_count", "cancelled_count")
+
+
 class TaskDetailView(PageCacheMixin, DetailView):
     template_name = "marketplace/task_detail.html"
     context_object_name = "task"
@@ -245,7 +250,12 @@ class TaskDetailView(PageCacheMixin, DetailView):
         tasks = (
             Task.objects.reachable_by(user)
             .select_related("category", "customer", "agreement", "town")
-            .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
+            .annotate(
+                **{
+                    f"customer_{name}": figure
+                    for name, figure in reputation("customer", CUSTOMER_FIGURES).items()
+                }
+            )
         )
         if user.is_authenticated:
             # The navbar's badges come with the task: the gallery and the questions each
@@ -304,7 +314,7 @@ class TaskDetailView(PageCacheMixin, DetailView):
         bids = list(
             task.bids.select_related("tasker")
             .prefetch_related("revisions")
-            .annotate(**reputation("tasker"))
+            .annotate(**reputation("tasker", BIDDER_FIGURES))
             .order_by(*order)
         )
         for bid in bids:  # bid.task is `task` itself: no query
