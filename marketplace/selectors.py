@@ -310,21 +310,27 @@ def _messages_for(user):
     return Message.objects.filter(Q(sender=user) | Q(is_hidden=False))
 
 
+def _conversations_with_messages(user):
+    """`user`'s conversations in which they can see a message."""
+    visible = _messages_for(user).filter(conversation=OuterRef("pk"))
+    return Conversation.objects.of(user).filter(Exists(visible))
+
+
 def conversations_for(user):
     """`user`'s conversations that have messages, newest first, each with what the inbox
     shows: the other person, the task, the last message and how many are unread.
 
     Subqueries only, so 1 or 100 conversations cost the same number of queries.
     """
-    visible = _messages_for(user).filter(conversation=OuterRef("pk"))
-    last = visible.order_by("-created_at", "-id")
+    last = _messages_for(user).filter(conversation=OuterRef("pk")).order_by("-created_at", "-id")
     unread = Message.objects.filter(
         conversation=OuterRef("pk"), is_hidden=False, created_at__gt=OuterRef("my_read_at")
     ).exclude(sender=user)
     return (
-        Conversation.objects.of(user)
-        .filter(Exists(visible))
+        _conversations_with_messages(user)
         .select_related("user_a", "user_b", "task")
+        # Only what the list shows of the people and the task, not their every column.
+        .only("user_a", "user_b", "task__title", *shown_fields("user_a", "user_b"))
         .annotate(
             my_read_at=_my_read_at(user),
             last_body=Subquery(last.values("body")[:1]),
@@ -334,6 +340,25 @@ def conversations_for(user):
         )
         .order_by("-last_message_at", "-id")
     )
+
+
+def inbox_figures(user) -> dict:
+    """How many conversations the inbox lists (`conversation_count`, for its paginator) and
+    the navbar's unread counts, in one query: counting the list's own query would build
+    its every annotation only to leave them out."""
+    return (
+        User.objects.filter(pk=user.pk)
+        .values(
+            conversation_count=row_count(_conversations_with_messages(user)),
+            **unread_count_annotations(user),
+        )
+        .get()
+    )
+
+
+def shown_fields(*relations: str) -> list[str]:
+    """The columns a page needs to show the person at each of `relations` (for `only`)."""
+    return [f"{relation}__{field}" for relation in relations for field in User.SHOWN_FIELDS]
 
 
 def _unread_messages(user):
