@@ -165,12 +165,16 @@ def profile_reviews(user, request) -> dict:
 
 
 def dashboard_sections(user) -> dict:
-    """The dashboard's paginated lists, unordered: `user`'s tasks, bids, and agreements
-    that need no action from them. dashboard_figures counts exactly these."""
+    """The dashboard's lists, unordered: the agreements waiting on `user` ("needs_action",
+    shown whole: a few at most), and the paginated ones: their tasks, their bids and their
+    other agreements, which dashboard_figures counts. The two lists of agreements split
+    `user`'s agreements by one condition, built once."""
+    agreements, waiting = Agreement.objects.of(user), needs_action_q(user)
     return {
+        "needs_action": agreements.filter(waiting),
         "tasks": Task.objects.filter(customer=user),
         "bids": Bid.objects.filter(tasker=user),
-        "agreements": Agreement.objects.of(user).exclude(needs_action_q(user)),
+        "agreements": agreements.exclude(waiting),
     }
 
 
@@ -210,15 +214,18 @@ def suggested_tasks(user, *, home: Place | None):
     )
 
 
-def dashboard_figures(user, sections: dict | None = None) -> dict:
+def dashboard_figures(user, sections: dict, *, needing_action: int) -> dict:
     """Everything the dashboard counts and adds up, in one query.
 
-    The number of rows in each of `sections` (`dashboard_sections`, for their paginators),
-    what `user` spent and earned on completed agreements, the navbar's unread counts, and
-    `home`: the place their city names, as place_find picks it (an unsaved Place holding
-    only its coordinates, for `suggested_tasks`; None without a city or when it names none).
+    The number of rows in each paginated list of `sections` (`dashboard_sections`, for
+    their paginators), what `user` spent and earned on completed agreements, the navbar's
+    unread counts, and `home`: the place their city names, as place_find picks it (an
+    unsaved Place holding only its coordinates, for `suggested_tasks`; None without a city
+    or when it names none).
+
+    `needing_action` is how many agreements the page lists as waiting on `user`: the other
+    agreements are all of theirs less those, a plain count rather than the condition again.
     """
-    sections = sections or dashboard_sections(user)
     completed = Agreement.objects.filter(status=Agreement.Status.COMPLETED)
     home = {}
     if city := " ".join(user.city.split()):
@@ -229,7 +236,7 @@ def dashboard_figures(user, sections: dict | None = None) -> dict:
         .values(
             task_count=row_count(sections["tasks"]),
             bid_count=row_count(sections["bids"]),
-            agreement_count=row_count(sections["agreements"]),
+            all_agreements=row_count(Agreement.objects.of(user)),
             spent=row_total(completed.filter(customer=user), "price"),
             earned=row_total(completed.filter(tasker=user), "price"),
             **unread_count_annotations(user),
@@ -237,6 +244,7 @@ def dashboard_figures(user, sections: dict | None = None) -> dict:
         )
         .get()
     )
+    figures["agreement_count"] = figures.pop("all_agreements") - needing_action
     for total in ("spent", "earned"):
         # Pounds and pence whatever the database gives back (SQLite drops the pence).
         figures[total] = Decimal(figures[total] or 0).quantize(Decimal("0.01"))
@@ -359,6 +367,14 @@ def inbox_figures(user) -> dict:
 def shown_fields(*relations: str) -> list[str]:
     """The columns a page needs to show the person at each of `relations` (for `only`)."""
     return [f"{relation}__{field}" for relation in relations for field in User.SHOWN_FIELDS]
+
+
+def with_people(queryset, *people: str, related: tuple[str, ...] = ()):
+    """`queryset` with the people at `people` joined, reading only the columns a page
+    shows of them (User.SHOWN_FIELDS) rather than their every column, and whatever is at
+    `related` whole; every column of its own rows."""
+    own = [field.name for field in queryset.model._meta.concrete_fields]
+    return queryset.select_related(*people, *related).only(*own, *shown_fields(*people))
 
 
 def _unread_messages(user):
