@@ -208,7 +208,9 @@ def suggested_tasks(user, *, home: Place | None):
     return (
         tasks.filter(near)
         .exclude(customer=user)
-        .exclude(Exists(Bid.objects.filter(task=OuterRef("pk"), tasker=user)))
+        # The tasks they bid on, listed once (from the index on the bids' tasker), rather
+        # than looked for among the bids of each task read.
+        .exclude(pk__in=Bid.objects.filter(tasker=user).values("task"))
         .with_card_data()
         .order_by("-created_at", "-id")[:SUGGESTED_TASKS]
     )
