@@ -32,6 +32,7 @@ from ..selectors import (
     tasks_browse,
     tasks_browse_counted,
     unread_count_annotations,
+    with_people,
 )
 from ..services import AlreadySubmitted
 from ..states import DomainError
@@ -268,7 +269,7 @@ class TaskDetailView(PageCacheMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["actions"] = task.available_actions(user)
         context["bid_prompt"] = task.bid_prompt(user)
-        context["events"] = task.events.select_related("actor")
+        context["events"] = with_people(task.events.all(), "actor")
         context.update(question_context(self.request, task))
         context["photos"] = self.gallery(task, context["actions"])
         if user.is_authenticated:
