@@ -371,12 +371,13 @@ def shown_fields(*relations: str) -> list[str]:
     return [f"{relation}__{field}" for relation in relations for field in User.SHOWN_FIELDS]
 
 
-def with_people(queryset, *people: str, related: tuple[str, ...] = ()):
+def with_people(queryset, *people: str, related: tuple[str, ...] = (), also: tuple[str, ...] = ()):
     """`queryset` with the people at `people` joined, reading only the columns a page
-    shows of them (User.SHOWN_FIELDS) rather than their every column, and whatever is at
-    `related` whole; every column of its own rows."""
+    shows of them (User.SHOWN_FIELDS, and those named in `also`) rather than their every
+    column, and whatever is at `related` whole; every column of its own rows."""
     own = [field.name for field in queryset.model._meta.concrete_fields]
-    return queryset.select_related(*people, *related).only(*own, *shown_fields(*people))
+    fields = [*own, *shown_fields(*people), *also]
+    return queryset.select_related(*people, *related).only(*fields)
 
 
 def _unread_messages(user):

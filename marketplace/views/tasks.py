@@ -312,9 +312,10 @@ class TaskDetailView(PageCacheMixin, DetailView):
             # Unrated taskers last on every database (PostgreSQL puts NULLs first in DESC).
             "rating": (F("rating_avg").desc(nulls_last=True), "amount"),
         }.get(self.request.GET.get("sort"), ("amount", "created_at"))
+        # Of each tasker, what the table shows: name, avatar, link, and since when.
+        bidders = with_people(task.bids.all(), "tasker", also=("tasker__date_joined",))
         bids = list(
-            task.bids.select_related("tasker")
-            .prefetch_related("revisions")
+            bidders.prefetch_related("revisions")
             .annotate(**reputation("tasker", BIDDER_FIGURES))
             .order_by(*order)
         )
