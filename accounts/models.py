@@ -68,6 +68,11 @@ class User(AbstractUser):
 
     objects = UserManager()
 
+    # What a page needs to show a person anywhere: their name (or that the account is
+    # deleted), their avatar and the link to their profile. A list that shows people beside
+    # something else reads only these of their columns (`shown_fields`).
+    SHOWN_FIELDS = ("username", "display_name", "deleted_at", "photo_thumb")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

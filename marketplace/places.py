@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, FloatField, Q, Subquery, Value
 from django.db.models.functions import (
-    Abs,
     ASin,
     Cos,
     Least,
@@ -119,7 +118,8 @@ def place_for_city(city: str) -> Place | None:
 class NamedPlace:
     """The place a name matches (as place_find picks it: the most populous of the name,
     in the region if one is given), as subqueries rather than a row: its coordinates go
-    into the query that needs them, at no query of their own. None of it if unknown."""
+    into a query the page runs anyway (the dashboard's figures), at no query of their own.
+    NULL if unknown."""
 
     latitude: Subquery
     longitude: Subquery
@@ -141,17 +141,13 @@ def _radians(degrees):
     return Radians(degrees)
 
 
-def bounding_box(place: Place | NamedPlace, miles: float, prefix: str = "") -> Q:
+def bounding_box(place: Place, miles: float, prefix: str = "") -> Q:
     """Rows whose latitude/longitude (at `prefix`) lie in the square around `place` that
     holds its circle of `miles`: cheap on the indexed columns, exact filtering follows."""
     dlat = miles / MILES_PER_DEGREE_LATITUDE
     # A degree of longitude shrinks towards the poles; use the box's edge nearest a pole.
-    if isinstance(place, NamedPlace):
-        far_lat = Least(Abs(place.latitude) + Value(dlat), Value(89.0))
-        dlon = Value(miles / MILES_PER_DEGREE_LATITUDE) / Cos(Radians(far_lat))
-    else:
-        far_lat = min(abs(place.latitude) + dlat, 89.0)
-        dlon = miles / (MILES_PER_DEGREE_LATITUDE * math.cos(math.radians(far_lat)))
+    far_lat = min(abs(place.latitude) + dlat, 89.0)
+    dlon = miles / (MILES_PER_DEGREE_LATITUDE * math.cos(math.radians(far_lat)))
     return Q(
         **{
             f"{prefix}latitude__range": (place.latitude - dlat, place.latitude + dlat),

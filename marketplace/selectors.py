@@ -28,6 +28,7 @@ from .models import (
     Conversation,
     Message,
     Notification,
+    Place,
     Question,
     Report,
     Review,
@@ -125,20 +126,31 @@ def saved_search_filters(search) -> dict:
     return filters
 
 
-def reputation(user_ref: str = "pk") -> dict:
-    """Annotations for the user at `user_ref`: rating, reviews, agreements, tasks.
+# Every figure `reputation` can annotate; a page asks for those it shows.
+REPUTATION = ("rating_avg", "review_count", "completed_count", "cancelled_count", "tasks_posted")
+
+
+def reputation(user_ref: str = "pk", figures: tuple[str, ...] = REPUTATION) -> dict:
+    """Annotations for the user at `user_ref`: rating, reviews, agreements, tasks (those
+    named in `figures`: each is a subquery to build, compile and run).
 
     One subquery each, so a list of 1 or 100 rows costs the same number of queries.
     """
-    reviews = Review.objects.visible().filter(subject=OuterRef(user_ref))
-    as_tasker = Agreement.objects.filter(tasker=OuterRef(user_ref))
-    return {
-        "rating_avg": row_average(reviews, "rating"),
-        "review_count": row_count(reviews),
-        "completed_count": row_count(as_tasker.filter(status=Agreement.Status.COMPLETED)),
-        "cancelled_count": row_count(as_tasker.filter(status=Agreement.Status.CANCELLED)),
-        "tasks_posted": row_count(Task.objects.filter(customer=OuterRef(user_ref))),
+
+    def reviews():
+        return Review.objects.visible().filter(subject=OuterRef(user_ref))
+
+    def as_tasker(status):
+        return row_count(Agreement.objects.filter(tasker=OuterRef(user_ref), status=status))
+
+    build = {
+        "rating_avg": lambda: row_average(reviews(), "rating"),
+        "review_count": lambda: row_count(reviews()),
+        "completed_count": lambda: as_tasker(Agreement.Status.COMPLETED),
+        "cancelled_count": lambda: as_tasker(Agreement.Status.CANCELLED),
+        "tasks_posted": lambda: row_count(Task.objects.filter(customer=OuterRef(user_ref))),
     }
+    return {name: build[name]() for name in figures}
 
 
 def profile_reviews(user, request) -> dict:
@@ -153,12 +165,16 @@ def profile_reviews(user, request) -> dict:
 
 
 def dashboard_sections(user) -> dict:
-    """The dashboard's paginated lists, unordered: `user`'s tasks, bids, and agreements
-    that need no action from them. dashboard_figures counts exactly these."""
+    """The dashboard's lists, unordered: the agreements waiting on `user` ("needs_action",
+    shown whole: a few at most), and the paginated ones: their tasks, their bids and their
+    other agreements, which dashboard_figures counts. The two lists of agreements split
+    `user`'s agreements by one condition, built once."""
+    agreements, waiting = Agreement.objects.of(user), needs_action_q(user)
     return {
+        "needs_action": agreements.filter(waiting),
         "tasks": Task.objects.filter(customer=user),
         "bids": Bid.objects.filter(tasker=user),
-        "agreements": Agreement.objects.of(user).exclude(needs_action_q(user)),
+        "agreements": agreements.exclude(waiting),
     }
 
 
@@ -168,58 +184,74 @@ SUGGESTED_TASKS = 6
 SUGGESTION_SKILLS = 10
 
 
-def suggested_tasks(user):
+def suggested_tasks(user, *, home: Place | None):
     """Open tasks to suggest to `user` as a tasker ("new tasks for you"): in their area
-    (within DEFAULT_RADIUS miles of the place their city names, or in a city of that name),
-    with one of their skills in the title or the category's name, or found for one of
-    their saved searches (the alert log holds what the browse query matched for each);
-    newest first, none of their own and none they have bid on.
+    (within DEFAULT_RADIUS miles of `home`, the place their city names, or in a city of
+    that name), with one of their skills in the title or the category's name, or found for
+    one of their saved searches (the alert log holds what the browse query matched for
+    each); newest first, none of their own and none they have bid on.
 
-    One query: the place is looked up by subqueries inside it (as place_find picks it),
-    and the area is the browse query's bounding box and distance around it. A city that
-    names no place matches by name only.
+    `home` holds the coordinates `dashboard_figures` read with its one row (None when the
+    city names no place): the area is then the browse query's bounding box and distance
+    around two numbers, far cheaper to build and run than around subqueries finding them.
     """
     near = Q(pk__in=TaskAlert.objects.filter(search__owner=user).values("task"))
     tasks = Task.objects.public().open()
     if city := " ".join(user.city.split()):
-        place = NamedPlace.of(city)
-        tasks = tasks.alias(city_lower=Lower("city"), distance=distance_miles(place, "town__"))
-        area = bounding_box(place, DEFAULT_RADIUS, "town__") & Q(distance__lte=DEFAULT_RADIUS)
-        near |= area | Q(city_lower=city.lower())
+        tasks = tasks.alias(city_lower=Lower("city"))
+        near |= Q(city_lower=city.lower())
+        if home is not None:
+            tasks = tasks.alias(distance=distance_miles(home, "town__"))
+            near |= bounding_box(home, DEFAULT_RADIUS, "town__") & Q(distance__lte=DEFAULT_RADIUS)
     for skill in user.skill_list()[:SUGGESTION_SKILLS]:
         near |= Q(title__icontains=skill) | Q(category__name__icontains=skill)
     return (
         tasks.filter(near)
         .exclude(customer=user)
-        .exclude(Exists(Bid.objects.filter(task=OuterRef("pk"), tasker=user)))
+        # The tasks they bid on, listed once (from the index on the bids' tasker), rather
+        # than looked for among the bids of each task read.
+        .exclude(pk__in=Bid.objects.filter(tasker=user).values("task"))
         .with_card_data()
         .order_by("-created_at", "-id")[:SUGGESTED_TASKS]
     )
 
 
-def dashboard_figures(user) -> dict:
+def dashboard_figures(user, sections: dict, *, needing_action: int) -> dict:
     """Everything the dashboard counts and adds up, in one query.
 
-    The number of rows in each of `dashboard_sections` (for their paginators), what `user`
-    spent and earned on completed agreements, and the navbar's unread counts.
+    The number of rows in each paginated list of `sections` (`dashboard_sections`, for
+    their paginators), what `user` spent and earned on completed agreements, the navbar's
+    unread counts, and `home`: the place their city names, as place_find picks it (an
+    unsaved Place holding only its coordinates, for `suggested_tasks`; None without a city
+    or when it names none).
+
+    `needing_action` is how many agreements the page lists as waiting on `user`: the other
+    agreements are all of theirs less those, a plain count rather than the condition again.
     """
-    sections = dashboard_sections(user)
     completed = Agreement.objects.filter(status=Agreement.Status.COMPLETED)
+    home = {}
+    if city := " ".join(user.city.split()):
+        place = NamedPlace.of(city)
+        home = {"home_latitude": place.latitude, "home_longitude": place.longitude}
     figures = (
         User.objects.filter(pk=user.pk)
         .values(
             task_count=row_count(sections["tasks"]),
             bid_count=row_count(sections["bids"]),
-            agreement_count=row_count(sections["agreements"]),
+            all_agreements=row_count(Agreement.objects.of(user)),
             spent=row_total(completed.filter(customer=user), "price"),
             earned=row_total(completed.filter(tasker=user), "price"),
             **unread_count_annotations(user),
+            **home,
         )
         .get()
     )
+    figures["agreement_count"] = figures.pop("all_agreements") - needing_action
     for total in ("spent", "earned"):
         # Pounds and pence whatever the database gives back (SQLite drops the pence).
         figures[total] = Decimal(figures[total] or 0).quantize(Decimal("0.01"))
+    latitude, longitude = figures.pop("home_latitude", None), figures.pop("home_longitude", None)
+    figures["home"] = None if latitude is None else Place(latitude=latitude, longitude=longitude)
     return figures
 
 
@@ -288,21 +320,27 @@ def _messages_for(user):
     return Message.objects.filter(Q(sender=user) | Q(is_hidden=False))
 
 
+def _conversations_with_messages(user):
+    """`user`'s conversations in which they can see a message."""
+    visible = _messages_for(user).filter(conversation=OuterRef("pk"))
+    return Conversation.objects.of(user).filter(Exists(visible))
+
+
 def conversations_for(user):
     """`user`'s conversations that have messages, newest first, each with what the inbox
     shows: the other person, the task, the last message and how many are unread.
 
     Subqueries only, so 1 or 100 conversations cost the same number of queries.
     """
-    visible = _messages_for(user).filter(conversation=OuterRef("pk"))
-    last = visible.order_by("-created_at", "-id")
+    last = _messages_for(user).filter(conversation=OuterRef("pk")).order_by("-created_at", "-id")
     unread = Message.objects.filter(
         conversation=OuterRef("pk"), is_hidden=False, created_at__gt=OuterRef("my_read_at")
     ).exclude(sender=user)
     return (
-        Conversation.objects.of(user)
-        .filter(Exists(visible))
+        _conversations_with_messages(user)
         .select_related("user_a", "user_b", "task")
+        # Only what the list shows of the people and the task, not their every column.
+        .only("user_a", "user_b", "task__title", *shown_fields("user_a", "user_b"))
         .annotate(
             my_read_at=_my_read_at(user),
             last_body=Subquery(last.values("body")[:1]),
@@ -312,6 +350,34 @@ def conversations_for(user):
         )
         .order_by("-last_message_at", "-id")
     )
+
+
+def inbox_figures(user) -> dict:
+    """How many conversations the inbox lists (`conversation_count`, for its paginator) and
+    the navbar's unread counts, in one query: counting the list's own query would build
+    its every annotation only to leave them out."""
+    return (
+        User.objects.filter(pk=user.pk)
+        .values(
+            conversation_count=row_count(_conversations_with_messages(user)),
+            **unread_count_annotations(user),
+        )
+        .get()
+    )
+
+
+def shown_fields(*relations: str) -> list[str]:
+    """The columns a page needs to show the person at each of `relations` (for `only`)."""
+    return [f"{relation}__{field}" for relation in relations for field in User.SHOWN_FIELDS]
+
+
+def with_people(queryset, *people: str, related: tuple[str, ...] = (), also: tuple[str, ...] = ()):
+    """`queryset` with the people at `people` joined, reading only the columns a page
+    shows of them (User.SHOWN_FIELDS, and those named in `also`) rather than their every
+    column, and whatever is at `related` whole; every column of its own rows."""
+    own = [field.name for field in queryset.model._meta.concrete_fields]
+    fields = [*own, *shown_fields(*people), *also]
+    return queryset.select_related(*people, *related).only(*fields)
 
 
 def _unread_messages(user):

@@ -105,6 +105,23 @@ def test_each_section_pages_on_its_own(customer_client, customer):
     assert len(second.context["tasks"]) == 2
 
 
+def test_my_agreements_are_counted_without_those_waiting_for_me(customer, tasker):
+    # Waiting on the customer: delivered work to confirm, a completed one to review.
+    make_agreement(customer=customer, tasker=tasker, status=S.DELIVERED)
+    make_agreement(customer=customer, tasker=tasker, status=S.COMPLETED)
+    for _ in range(10):  # waiting on the tasker, not on the customer
+        make_agreement(customer=customer, tasker=tasker, status=S.ACTIVE)
+    make_agreement(customer=customer, tasker=tasker, status=S.CANCELLED)
+    response = client_for(customer).get(DASHBOARD)
+    assert len(response.context["needs_action"]) == 2
+    agreements = response.context["agreements"]
+    assert (agreements.paginator.count, agreements.paginator.num_pages) == (11, 2)
+    # The tasker: ten to deliver and one to review; the delivered and the cancelled one listed.
+    response = client_for(tasker).get(DASHBOARD)
+    assert len(response.context["needs_action"]) == 11
+    assert response.context["agreements"].paginator.count == 2
+
+
 @pytest.mark.parametrize("number", ["0", "-1", "999", "abc", "1e9", "\x00"])
 def test_a_bad_page_number_is_not_an_error(customer_client, customer, number):
     TaskFactory.create_batch(11, customer=customer)

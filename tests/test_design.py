@@ -110,6 +110,28 @@ def test_the_icon_tag_points_into_the_vendored_sprite():
     assert 'role="img" aria-label="Reported"' in named and "aria-hidden" not in named
 
 
+def test_an_icon_follows_the_static_files_address_when_it_changes(settings):
+    render('{% icon "search" %}')  # remembered once built, for the same icon
+    settings.STATIC_URL = "/elsewhere/"
+    assert '<use href="/elsewhere/vendor/bootstrap-icons' in render('{% icon "search" %}')
+
+
+def test_a_star_rating_and_a_status_badge_keep_their_markup():
+    assert render("{% star_rating rating 3 %}", rating=4.26) == (
+        '<span class="rating"><span class="rating-stars" aria-hidden="true">'
+        + render('{% icon "star-fill" %}') * 4
+        + render('{% icon "star-half" %}')
+        + '</span> <span class="rating-value" aria-hidden="true">4.3</span> '
+        '<span class="rating-count" aria-hidden="true">(3)</span>'
+        '<span class="visually-hidden">4.3 out of 5, 3 reviews</span></span>'
+    )
+    assert render("{% status_badge 'open' hidden=True %}") == (
+        '<span class="badge status-badge tone-ended">'
+        + render('{% icon "dash-circle" %}')
+        + " Hidden by a moderator</span>"
+    )
+
+
 def test_every_icon_the_templates_use_is_in_the_sprite():
     templates = Path(django_settings.BASE_DIR) / "templates"
     used = {

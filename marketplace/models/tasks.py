@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -138,8 +138,18 @@ class TaskQuerySet(models.QuerySet):
         hold, rather than a bare 404 from their dashboard)."""
         if not user.is_authenticated:
             return self.public()
-        involved = Q(agreement__customer=user) | Q(agreement__tasker=user) | Q(bids__tasker=user)
-        return (self.visible_to(user) | self.filter(involved)).distinct()
+        if user.is_staff:
+            return self  # staff see every task
+        from .bids import Bid  # bids.py imports this module
+
+        # EXISTS rather than a join on the bids: no row per bid to make DISTINCT again
+        # (with every annotation computed for each), and the agreement is one to one.
+        involved = (
+            Q(agreement__customer=user)
+            | Q(agreement__tasker=user)
+            | Exists(Bid.objects.filter(task=OuterRef("pk"), tasker=user))
+        )
+        return self.filter(self._public_q() | Q(customer=user) | involved)
 
     def _public_q(self) -> Q:
         # "Not one of the few suspended users" rather than a join on every customer's
@@ -226,26 +236,34 @@ class TaskQuerySet(models.QuerySet):
         every matching task's bids: a page of 20 costs 20 index lookups however many tasks
         match, and the paginator's COUNT(*) leaves the unused subquery out.
         """
-        from .bids import Bid  # bids.py imports this module
-        from .photos import TaskPhoto
+        from .photos import TaskPhoto  # photos.py imports this module
 
-        live_bids = Bid.objects.live().filter(task=OuterRef("pk"))
         # The card's thumbnail: the first shown photo's, or its file until that is made.
         first_photo = (
             TaskPhoto.objects.shown().filter(task=OuterRef("pk")).order_by("position", "id")
         )
-        return self.select_related("category", "town").annotate(
-            bid_count=row_count(live_bids),
-            card_photo=Subquery(
-                first_photo.annotate(
-                    shown=Case(
-                        When(card_thumb="", then=F("image")),
-                        default=F("card_thumb"),
-                        output_field=models.CharField(),
-                    )
-                ).values("shown")[:1]
-            ),
+        return (
+            self.with_bid_count()
+            .select_related("category", "town")
+            .annotate(
+                card_photo=Subquery(
+                    first_photo.annotate(
+                        shown=Case(
+                            When(card_thumb="", then=F("image")),
+                            default=F("card_thumb"),
+                            output_field=models.CharField(),
+                        )
+                    ).values("shown")[:1]
+                ),
+            )
         )
+
+    def with_bid_count(self):
+        """Each task's number of live bids, `bid_count`, and nothing else a card shows (a
+        table of tasks): a subquery for each row shown."""
+        from .bids import Bid  # bids.py imports this module
+
+        return self.annotate(bid_count=row_count(Bid.objects.live().filter(task=OuterRef("pk"))))
 
 
 class Task(StatefulModel, Moderated):

@@ -1,17 +1,20 @@
 """The site's building blocks: icons, avatars, star ratings, status badges.
 
 Templates `{% load ui %}` and write `{% icon "search" %}`, `{% avatar user %}`,
-`{% star_rating rating count %}`, `{% status_badge task.status %}`; the markup lives in
-templates/partials/ (_avatar.html, _star_rating.html, _status_badge.html) and the looks in
-static/css/site.css. /styleguide/ shows them all (in DEBUG).
+`{% star_rating rating count %}`, `{% status_badge task.status %}`; the markup is built
+here with format_html (a page shows dozens of them: a sub-template for each costs far
+more than the few characters it writes) and the looks live in static/css/site.css.
+/styleguide/ shows them all (in DEBUG).
 """
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django import template
+from django.core.signals import setting_changed
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
 register = template.Library()
@@ -88,6 +91,13 @@ STATUS_ICONS = {
 @register.simple_tag
 def icon(name: str, label: str = "", css: str = "") -> str:
     """An icon from the sprite: hidden from screen readers, or named by `label` if given."""
+    return _icon(name, label, css)
+
+
+@lru_cache(maxsize=1024)
+def _icon(name: str, label: str, css: str) -> str:
+    # Built once per process for each (name, label, css): a page shows dozens of icons,
+    # mostly the same few, and the sprite's (hashed) address is looked up once.
     href = f"{static(ICON_SPRITE)}#{name}"
     classes = f"bi {css}".strip()
     if label:
@@ -104,6 +114,15 @@ def icon(name: str, label: str = "", css: str = "") -> str:
         classes,
         href,
     )
+
+
+def _forget_icons(*, setting: str, **kwargs) -> None:
+    """Tests that change where static files are served from get icons pointing there."""
+    if setting in {"STATIC_URL", "STORAGES"}:
+        _icon.cache_clear()
+
+
+setting_changed.connect(_forget_icons)
 
 
 @register.filter
@@ -136,8 +155,8 @@ def avatar_tone(user) -> int:
     return user.pk % AVATAR_TONES
 
 
-@register.inclusion_tag("partials/_avatar.html")
-def avatar(user, size: str = "md", decorative: bool = False, photo_url: str = "") -> dict:
+@register.simple_tag
+def avatar(user, size: str = "md", decorative: bool = False, photo_url: str = "") -> str:
     """A round avatar: the photo at `photo_url` if given, otherwise initials on a colour.
 
     It is named by the user's name for screen readers, unless `decorative` (the name is
@@ -145,15 +164,29 @@ def avatar(user, size: str = "md", decorative: bool = False, photo_url: str = ""
     """
     if size not in AVATAR_SIZES:
         raise template.TemplateSyntaxError(f"avatar size must be one of {sorted(AVATAR_SIZES)}")
-    return {
-        "name": user.name,
-        "initials": initials(user.name),
-        "tone": avatar_tone(user),
-        "size": size,
-        "decorative": decorative,
-        # The user's own picture unless the page gives one; initials without either.
-        "photo_url": photo_url or getattr(user, "photo_url", ""),
-    }
+    name = user.name
+    # The user's own picture unless the page gives one; initials without either.
+    if photo_url := photo_url or getattr(user, "photo_url", ""):
+        return format_html(
+            '<img class="avatar avatar-{}" src="{}" alt="{}">',
+            size,
+            photo_url,
+            "" if decorative else name,
+        )
+    if decorative:
+        return format_html(
+            '<span class="avatar avatar-{} avatar-tone-{}" aria-hidden="true">{}</span>',
+            size,
+            avatar_tone(user),
+            initials(name),
+        )
+    return format_html(
+        '<span class="avatar avatar-{} avatar-tone-{}" role="img" aria-label="{}">{}</span>',
+        size,
+        avatar_tone(user),
+        name,
+        initials(name),
+    )
 
 
 def rating_label(rating, count: int | None) -> str:
@@ -173,25 +206,39 @@ def star_icons(rating) -> list[str]:
     return ["star-fill"] * full + ["star-half"] * half + ["star"] * (5 - full - half)
 
 
-@register.inclusion_tag("partials/_star_rating.html")
-def star_rating(rating, count: int | None = None) -> dict:
-    """A rating out of 5 as stars, the number, the count of reviews, and the same in words."""
+@register.simple_tag
+def star_rating(rating, count: int | None = None) -> str:
+    """A rating out of 5 as stars, the number, the count of reviews, and the same in words:
+    the stars and figures are for the eye, the hidden sentence for screen readers."""
+    label = rating_label(rating, count)
     if rating is None:
-        return {"rating": None, "label": rating_label(None, count)}
-    return {
-        "rating": Decimal(str(rating)).quantize(Decimal("0.1"), ROUND_HALF_UP),
-        "count": count,
-        "stars": star_icons(rating),
-        "label": rating_label(rating, count),
-    }
+        return format_html('<span class="rating rating-none">{}</span>', label)
+    stars = format_html_join("", "{}", ((_icon(name, "", ""),) for name in star_icons(rating)))
+    shown = Decimal(str(rating)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return format_html(
+        '<span class="rating"><span class="rating-stars" aria-hidden="true">{}</span> '
+        '<span class="rating-value" aria-hidden="true">{}</span>{}'
+        '<span class="visually-hidden">{}</span></span>',
+        stars,
+        shown,
+        ""
+        if count is None
+        else format_html(' <span class="rating-count" aria-hidden="true">({})</span>', count),
+        label,
+    )
 
 
-@register.inclusion_tag("partials/_status_badge.html")
-def status_badge(status: str, hidden: bool = False) -> dict:
+@register.simple_tag
+def status_badge(status: str, hidden: bool = False) -> str:
     """A task's, bid's or agreement's status as a coloured badge in plain words; a task a
     moderator has hidden says so, whatever its status."""
     if hidden:
         words, tone = "Hidden by a moderator", "ended"
     else:
         words, tone = STATUS_BADGES.get(status, (str(status).capitalize(), "ended"))
-    return {"words": words, "tone": tone, "icon_name": STATUS_ICONS[tone]}
+    return format_html(
+        '<span class="badge status-badge tone-{}">{} {}</span>',
+        tone,
+        _icon(STATUS_ICONS[tone], "", ""),
+        words,
+    )

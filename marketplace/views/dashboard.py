@@ -4,14 +4,16 @@ from django.views.generic import TemplateView
 from tasker.pagecache import PageCacheMixin
 
 from ..context_processors import UnreadCounts
-from ..models import Agreement
+from ..models import Bid
 from ..selectors import (
     dashboard_figures,
     dashboard_sections,
-    needs_action_q,
     suggested_tasks,
+    with_people,
 )
 from .base import CountedPaginator
+
+BID_FIELDS = [field.name for field in Bid._meta.concrete_fields]
 
 
 class DashboardView(LoginRequiredMixin, PageCacheMixin, TemplateView):
@@ -19,36 +21,37 @@ class DashboardView(LoginRequiredMixin, PageCacheMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        figures = dashboard_figures(user)
         sections = dashboard_sections(user)
         needs_action = list(
-            Agreement.objects.of(user)
-            .filter(needs_action_q(user))
-            .select_related("customer", "tasker", "task")
+            with_people(sections["needs_action"], "customer", "tasker", related=("task",))
         )
+        figures = dashboard_figures(user, sections, needing_action=len(needs_action))
         for agreement in needs_action:
             agreement.step = agreement.next_step(user)
             agreement.other = agreement.counterpart(user)
         return super().get_context_data(
             needs_action=needs_action,
             agreements=self.page(
-                sections["agreements"].select_related("customer", "tasker"),
+                with_people(sections["agreements"], "customer", "tasker"),
                 figures["agreement_count"],
                 "agreements_page",
             ),
             tasks=self.page(
-                sections["tasks"].with_card_data().order_by("status", "-created_at"),
+                sections["tasks"].with_bid_count().order_by("status", "-created_at"),
                 figures["task_count"],
                 "tasks_page",
             ),
             bids=self.page(
-                sections["bids"].select_related("task").order_by("status", "-created_at"),
+                sections["bids"]
+                .select_related("task")
+                .only(*BID_FIELDS, "task__title")  # the task's link and title
+                .order_by("status", "-created_at"),
                 figures["bid_count"],
                 "bids_page",
             ),
             spent=figures["spent"],
             earned=figures["earned"],
-            suggestions=suggested_tasks(user) if user.is_tasker else (),
+            suggestions=suggested_tasks(user, home=figures["home"]) if user.is_tasker else (),
             unread_counts=UnreadCounts.read_with(
                 self.request,
                 messages=figures["unread_messages"],

@@ -17,6 +17,7 @@ from tasker.pagecache import PageCacheMixin
 from tasker.ratelimit import RateLimitMixin
 
 from .. import services
+from ..context_processors import UnreadCounts
 from ..emails import read_unsubscribe_token
 from ..forms import (
     EmailPreferencesForm,
@@ -31,6 +32,7 @@ from ..models import (
 from ..notifications import email_preferences_set, email_unsubscribe, notifications_mark_read
 from ..selectors import (
     conversations_for,
+    inbox_figures,
 )
 from ..states import DomainError
 from ..subqueries import row_count
@@ -44,6 +46,20 @@ class InboxView(LoginRequiredMixin, PageCacheMixin, ListView):
 
     def get_queryset(self):
         return conversations_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        # One query counts the list for the paginator and the navbar's badges.
+        self.figures = inbox_figures(self.request.user)
+        unread_counts = UnreadCounts.read_with(
+            self.request,
+            messages=self.figures["unread_messages"],
+            notifications=self.figures["unread_notifications"],
+        )
+        return super().get_context_data(unread_counts=unread_counts, **kwargs)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        count = self.figures["conversation_count"]
+        return CountedPaginator(queryset, per_page, count=count, **kwargs)
 
 
 class ParticipantConversationMixin(LoginRequiredMixin):

@@ -6,6 +6,7 @@ from tasker.ratelimit import allow
 from .. import services
 from ..forms import AnswerForm, QuestionForm
 from ..models import Question, Task
+from ..selectors import with_people
 from ..states import DomainError
 from .base import ServiceFormView
 
@@ -27,9 +28,9 @@ def question_context(request, task: Task) -> dict:
         number = 1
     start = (number - 1) * QUESTIONS_PER_PAGE
     questions = list(
-        Question.objects.filter(task=task)
-        .shown_to(user)
-        .select_related("asker")[start : start + QUESTIONS_PER_PAGE + 1]
+        with_people(Question.objects.filter(task=task).shown_to(user), "asker")[
+            start : start + QUESTIONS_PER_PAGE + 1
+        ]
     )
     has_next = len(questions) > QUESTIONS_PER_PAGE
     questions = questions[:QUESTIONS_PER_PAGE]

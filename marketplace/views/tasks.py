@@ -32,6 +32,7 @@ from ..selectors import (
     tasks_browse,
     tasks_browse_counted,
     unread_count_annotations,
+    with_people,
 )
 from ..services import AlreadySubmitted
 from ..states import DomainError
@@ -236,6 +237,11 @@ class TaskRepostView(TaskCreateView):
         return super().dispatch(request, *args, **kwargs)
 
 
+# What the task page shows of its customer, and of each bidder in the owner's table.
+CUSTOMER_FIGURES = ("rating_avg", "review_count", "tasks_posted")
+BIDDER_FIGURES = ("rating_avg", "review_count", "completed_count", "cancelled_count")
+
+
 class TaskDetailView(PageCacheMixin, DetailView):
     template_name = "marketplace/task_detail.html"
     context_object_name = "task"
@@ -245,7 +251,12 @@ class TaskDetailView(PageCacheMixin, DetailView):
         tasks = (
             Task.objects.reachable_by(user)
             .select_related("category", "customer", "agreement", "town")
-            .annotate(**{f"customer_{k}": v for k, v in reputation("customer").items()})
+            .annotate(
+                **{
+                    f"customer_{name}": figure
+                    for name, figure in reputation("customer", CUSTOMER_FIGURES).items()
+                }
+            )
         )
         if user.is_authenticated:
             # The navbar's badges come with the task: the gallery and the questions each
@@ -258,7 +269,7 @@ class TaskDetailView(PageCacheMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["actions"] = task.available_actions(user)
         context["bid_prompt"] = task.bid_prompt(user)
-        context["events"] = task.events.select_related("actor")
+        context["events"] = with_people(task.events.all(), "actor")
         context.update(question_context(self.request, task))
         context["photos"] = self.gallery(task, context["actions"])
         if user.is_authenticated:
@@ -301,10 +312,11 @@ class TaskDetailView(PageCacheMixin, DetailView):
             # Unrated taskers last on every database (PostgreSQL puts NULLs first in DESC).
             "rating": (F("rating_avg").desc(nulls_last=True), "amount"),
         }.get(self.request.GET.get("sort"), ("amount", "created_at"))
+        # Of each tasker, what the table shows: name, avatar, link, and since when.
+        bidders = with_people(task.bids.all(), "tasker", also=("tasker__date_joined",))
         bids = list(
-            task.bids.select_related("tasker")
-            .prefetch_related("revisions")
-            .annotate(**reputation("tasker"))
+            bidders.prefetch_related("revisions")
+            .annotate(**reputation("tasker", BIDDER_FIGURES))
             .order_by(*order)
         )
         for bid in bids:  # bid.task is `task` itself: no query
