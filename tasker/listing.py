@@ -18,7 +18,7 @@ Invalidation is two functions, `listing_changed()` and `people_changed(pks)`, ca
 
 - by the post_save / post_delete receivers `connect()` sets up for every model in
   `LISTING_MODELS` and `PERSON_MODELS` (a model whose rows a page comes to show joins with
-  one line there; tests/test_page_cache.py fails for a model in neither list), and
+  one line there; tests/test_page_cache.py fails for a model in none of them), and
 - by the code that changes those rows with a bulk `.update()` or `.bulk_create()`, which
   send no signal (a transition of a task, bid or agreement, suspending a user, hiding
   content, notifications, read markers).
@@ -271,4 +271,4 @@ def _warn(error: Exception) -> None:
     now = time.monotonic()
     if now - _last_warning >= 60:
         _last_warning = now
-        log.warning("Task lists are not cached: the cache cannot be reached (%s).", error)
+        log.warning("Pages are not cached: the cache cannot be reached (%s).", error)

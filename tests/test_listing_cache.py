@@ -297,7 +297,7 @@ def test_the_pages_are_served_uncached_while_the_cache_is_down(
     assert "Paint the shed" in shown(visitor, HOME)
     TaskFactory(customer=customer, title="Mow the lawn")  # its change cannot be recorded
     assert "Mow the lawn" in shown(visitor)
-    assert "Task lists are not cached: the cache cannot be reached" in caplog.text
+    assert "Pages are not cached: the cache cannot be reached" in caplog.text
 
 
 def test_a_change_made_while_the_cache_was_down_is_not_hidden_by_it(settings, client, customer):

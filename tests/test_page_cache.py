@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from marketplace import services
-from marketplace.models import Bid
+from marketplace.models import Bid, Notification
+from marketplace.notifications import notify
 from tasker import listing, pagecache
 
 from .conftest import client_for
@@ -99,10 +100,11 @@ def test_a_persons_page_never_reaches_another_person(customer, tasker, task):
     carol, tom = client_for(customer), client_for(tasker)
     for url in (DASHBOARD, INBOX, BROWSE, task.get_absolute_url()):
         twice(carol, url)
-        page = twice(tom, url)
-        assert tasker.name in page
-        assert customer.name not in page.split("</nav>")[0]  # not Carol's navbar
-        assert "Sign out" not in shown(Client(), url) if url == BROWSE else True
+        navbar = twice(tom, url).split("</nav>")[0]
+        assert tasker.name in navbar
+        assert customer.name not in navbar
+    for url in (BROWSE, task.get_absolute_url()):  # the public ones
+        assert "Sign out" not in shown(Client(), url)
 
 
 # --- Changes someone else makes show at once ---
@@ -122,7 +124,7 @@ def test_a_bid_on_my_task_shows_on_my_task_page_and_dashboard_at_once(customer, 
 
 
 def test_a_withdrawn_bid_leaves_the_owners_page_and_the_cards_count_at_once(customer, tasker, task):
-    """A transition (a bulk update of its status) moves the generation like a save."""
+    """A withdrawal (a transition, and an entry on the timeline) shows everywhere at once."""
     bid = bid_on(task, tasker)
     carol, tom = client_for(customer), client_for(tasker)
     assert "I can do it." in twice(carol, task.get_absolute_url())
@@ -142,11 +144,9 @@ def test_an_accepted_bid_shows_on_the_taskers_dashboard_at_once(customer, tasker
     bid = bid_on(task, tasker)
     tom = client_for(tasker)
     assert "Paint the shed" in twice(tom, DASHBOARD)
-    before = shown(tom, DASHBOARD)
-    services.bid_accept(bid=bid, by=customer)
-    after = shown(tom, DASHBOARD)
-    assert after != before
-    assert reverse("marketplace:agreement_detail", args=[task.agreement.pk]) in after
+    agreement = services.bid_accept(bid=bid, by=customer)
+    link = reverse("marketplace:agreement_detail", args=[agreement.pk])
+    assert link in shown(tom, DASHBOARD)
 
 
 def test_a_message_shows_in_the_inbox_and_the_badge_at_once(customer, tasker, task):
@@ -230,3 +230,27 @@ def test_a_conversation_is_served_again_until_the_other_person_writes(
         shown(carol, url)
     services.message_send(conversation=conversation, by=tasker, body="Are you there?")
     assert "Are you there?" in shown(carol, url)
+
+
+# --- Writes that send no signal move the generations all the same ---
+
+
+def test_a_notification_alone_shows_in_the_badge_at_once(customer, task):
+    """notify() inserts in bulk (no post_save): it moves the recipients' generations."""
+    carol = client_for(customer)
+    assert badge(twice(carol, DASHBOARD), "Notifications") == 0
+    notify(
+        recipients=[customer],
+        kind=Notification.Kind.BID_PLACED,
+        text="A new bid on Paint the shed.",
+        url=task.get_absolute_url(),
+    )
+    assert badge(shown(carol, DASHBOARD), "Notifications") == 1
+
+
+def test_a_transition_alone_moves_the_listing_generation(tasker, task):
+    """A transition is a conditional bulk update (states.apply): no post_save is sent."""
+    bid = bid_on(task, tasker)
+    before = listing.generation()
+    bid.move("withdraw", tasker)
+    assert listing.generation() != before
